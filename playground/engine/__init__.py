@@ -1,0 +1,14 @@
+"""The from-scratch numpy engine: networks, activations, losses, optimizers, gradient checks.
+
+numpy only: this package never imports streamlit or plotly, so it can be used in a notebook.
+"""
+from playground.engine.activations import ACTIVATIONS, get_activation
+from playground.engine.gradcheck import check_network
+from playground.engine.losses import LOSSES, OUTPUTS, VALID_LOSSES
+from playground.engine.network import INITIALISATIONS, Network
+from playground.engine.optimizers import OPTIMIZERS, Adam, Momentum, RMSProp, SGD, make_optimizer
+
+__all__ = [
+    "ACTIVATIONS", "INITIALISATIONS", "LOSSES", "OPTIMIZERS", "OUTPUTS", "VALID_LOSSES",
+    "Adam", "Momentum", "Network", "RMSProp", "SGD", "check_network", "get_activation", "make_optimizer",
+]
