@@ -109,19 +109,25 @@ class OutputLayer:
         return y_hat
 
     # -- loss --------------------------------------------------------------------------
+    def value(self, z: np.ndarray, y_hat: np.ndarray, T: np.ndarray) -> float:
+        """Mean loss over the n samples (no gradient)."""
+        n = z.shape[0]
+        if self.loss == "squared_error":
+            error = y_hat - T
+            return 0.5 * float(np.sum(error * error)) / n
+        if self.output == "softmax":
+            shifted = z - z.max(axis=1, keepdims=True)
+            return float(np.sum(np.log(np.exp(shifted).sum(axis=1))) - np.sum(T * shifted)) / n
+        # -[t log s(z) + (1 - t) log(1 - s(z))] = softplus(z) - t z
+        return float(np.sum(np.logaddexp(0.0, z)) - np.sum(T * z)) / n
+
     def value_and_gradient(self, z: np.ndarray, y_hat: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
         """Mean loss over the n samples and its gradient dL/dz, shape (n, n_outputs)."""
         n = z.shape[0]
         if self.loss == "cross_entropy":
             # For softmax with cross-entropy and for sigmoid outputs with their binary
             # cross-entropy, dL/dz simplifies to (y_hat - t) / n.
-            if self.output == "softmax":
-                shifted = z - z.max(axis=1, keepdims=True)
-                log_sum = np.log(np.exp(shifted).sum(axis=1))
-                value = float(np.sum(log_sum) - np.sum(T * shifted)) / n
-            else:  # -[t log s(z) + (1 - t) log(1 - s(z))] = softplus(z) - t z
-                value = float(np.sum(np.logaddexp(0.0, z)) - np.sum(T * z)) / n
-            return value, (y_hat - T) / n
+            return self.value(z, y_hat, T), (y_hat - T) / n
         error = y_hat - T
         value = 0.5 * float(np.sum(error * error)) / n
         d_y_hat = error / n

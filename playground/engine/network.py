@@ -146,12 +146,22 @@ class Network:
         outputs.append(self.output_layer.activate(a @ self.weights[-1] + self.biases[-1]))
         return outputs
 
-    def forward(self, X: np.ndarray) -> np.ndarray:
-        """Output activations for X of shape (n, n_inputs): (n, n_outputs)."""
+    def output_sums(self, X: np.ndarray) -> np.ndarray:
+        """The output layer's weighted sums z_L for X of shape (n, n_inputs): (n, n_outputs)."""
         a = np.asarray(X, dtype=np.float64)
         for W, b, act in zip(self.weights, self.biases, self.hidden_activations):
             a = act.f(a @ W + b)
-        return self.output_layer.activate(a @ self.weights[-1] + self.biases[-1])
+        return a @ self.weights[-1] + self.biases[-1]
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Output activations for X of shape (n, n_inputs): (n, n_outputs)."""
+        return self.output_layer.activate(self.output_sums(X))
+
+    def loss_and_outputs(self, X: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
+        """Mean loss (no regularization) on X against targets T, and the outputs y_hat."""
+        z = self.output_sums(X)
+        y_hat = self.output_layer.activate(z)
+        return self.output_layer.value(z, y_hat, T), y_hat
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """One score per class, (n, K) (classification heads only)."""
