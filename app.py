@@ -1,0 +1,11 @@
+"""Neural Playground: page configuration and navigation, nothing else."""
+import streamlit as st
+
+from playground.ui.playground_page import page as playground_page
+
+st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
+                   initial_sidebar_state="expanded")
+navigation = st.navigation([
+    st.Page(playground_page, title="Playground", icon="🔵", url_path="playground", default=True),
+])
+navigation.run()

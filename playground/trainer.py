@@ -1,0 +1,282 @@
+"""The trainer: a ``Config`` -> data + network + optimizer, stepped one iteration at a time.
+
+An *iteration* is one optimizer update on one mini-batch; an *epoch* is one pass over the
+training set in an order shuffled by the trainer's own seeded generator (batch size 1 up to
+the whole set). After every iteration the trainer measures the loss and accuracy (or RMSE
+and R^2) on the whole training and test sets and appends them to a bounded ``History``;
+it also keeps bounded ``Snapshot``s to show or resume from an earlier iteration.
+
+The same config and seeds give a bit-identical history on every run. When the loss becomes
+NaN or infinite the trainer stops, restores the last finite parameters and says why in
+``diverged``; it never lets NumPy print a warning.
+"""
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+
+from playground import config as config_module
+from playground.config import Config
+from playground.data import Dataset, build_dataset
+from playground.engine.losses import VALID_LOSSES
+from playground.engine.network import Network
+from playground.engine.optimizers import Optimizer, make_optimizer
+from playground.history import History, Snapshot, SnapshotStore
+
+CLASSIFICATION_COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+REGRESSION_COLUMNS = ("train_loss", "test_loss", "train_rmse", "test_rmse", "train_r2", "test_r2")
+
+
+def dataset_for(config: Config) -> Dataset:
+    """Build the built-in dataset a config names (a CSV dataset is passed to ``Trainer``)."""
+    if config.dataset == "csv":
+        raise ValueError("the 'csv' dataset comes from an uploaded file: pass it to Trainer(dataset=...)")
+    return build_dataset(
+        config.dataset, n_points=config.n_points, noise=config.noise / 100, n_classes=config.n_classes,
+        seed=config.data_seed, train_fraction=config.train_percent / 100, features=config.features,
+        standardize={"auto": None, "on": True, "off": False}[config.standardize],
+    )
+
+
+def resolve_head(config: Config, dataset: Dataset) -> tuple[str, str, str | None]:
+    """The (output, loss) pair to use for this data, and a notice if the config's did not fit.
+
+    "auto" picks sigmoid for two classes, softmax for more, linear for regression, and
+    cross-entropy for classification, squared error for regression.
+    """
+    if dataset.task == "regression":
+        auto_output, auto_loss = "linear", "squared_error"
+    else:
+        auto_output, auto_loss = ("sigmoid" if dataset.n_classes == 2 else "softmax"), "cross_entropy"
+    output = auto_output if config.output == "auto" else config.output
+    loss = (auto_loss if output == auto_output else VALID_LOSSES[output][0]) if config.loss == "auto" \
+        else config.loss
+    fits = (output == "linear") == (dataset.task == "regression") \
+        and not (output == "sigmoid" and dataset.n_classes != 2) and loss in VALID_LOSSES[output]
+    if fits:
+        return output, loss, None
+    return auto_output, auto_loss, (
+        f"The {output} output with {loss.replace('_', ' ')} does not fit {dataset.name} "
+        f"({dataset.task}, {dataset.n_classes or 'real-valued'} {'classes' if dataset.n_classes else 'target'}); "
+        f"using {auto_output} with {auto_loss.replace('_', ' ')}."
+    )
+
+
+class Trainer:
+    """Owns the data split, the network and the optimizer; ``step(n)`` trains.
+
+    Parameters
+    ----------
+    config : the set-up.
+    dataset : optional dataset to use instead of building the one ``config`` names
+        (an uploaded CSV, or a hand-made split in a test).
+    """
+
+    def __init__(self, config: Config, dataset: Dataset | None = None):
+        self.config = config_module.validate(config)
+        self.dataset = dataset if dataset is not None else dataset_for(config)
+        data = self.dataset
+        self.task = data.task
+        output, loss, self.head_notice = resolve_head(config, data)
+        n_outputs = 1 if self.task == "regression" else {"sigmoid": 1, "one_vs_rest": data.n_classes - 1,
+                                                         "softmax": data.n_classes}[output]
+        self.network = Network([data.n_features, *config.hidden_layers, n_outputs],
+                               activation=config.activations, output=output, loss=loss,
+                               init=config.init, seed=config.seed)
+        self.optimizer: Optimizer = make_optimizer(config.optimizer, config.learning_rate,
+                                                   **config.optimizer_settings())
+        # Regression targets are trained standardised; metrics are reported in their units.
+        if self.task == "regression":
+            self.target_mean = float(np.mean(data.y_train))
+            self.target_scale = float(np.std(data.y_train)) or 1.0
+        else:
+            self.target_mean, self.target_scale = 0.0, 1.0
+        self._T_train = self._targets(data.y_train)
+        self._T_test = self._targets(data.y_test)
+        self._rng = np.random.default_rng([config.seed, 1])
+        self._order = np.arange(len(data.X_train))
+        self._position = len(self._order)       # start of the next batch within _order
+        self._start_records()
+
+    def _start_records(self) -> None:
+        """Iteration 0: a fresh history and snapshot store, measured from the current network."""
+        self._backup = [p.copy() for p in self.network.parameters()]
+        self.iteration = 0
+        self.epoch = 0
+        self.diverged: str | None = None
+        self.history = History(CLASSIFICATION_COLUMNS if self.task == "classification" else REGRESSION_COLUMNS)
+        self.snapshots = SnapshotStore()
+        with np.errstate(all="ignore"):
+            self.history.append(0, self._measure())
+        self._take_snapshot()
+
+    def load_parameters(self, weights, biases) -> None:
+        """Start over from given weights and biases (an opened model file) at iteration 0."""
+        self.network.set_parameters(weights, biases)
+        self.optimizer.reset_state()
+        self._start_records()
+
+    # -- sizes ----------------------------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        return min(self.config.batch_size, len(self.dataset.X_train))
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        return math.ceil(len(self.dataset.X_train) / self.batch_size)
+
+    # -- training ---------------------------------------------------------------------------
+    def step(self, n: int = 1) -> int:
+        """Run up to ``n`` iterations; returns how many ran (fewer if training diverged)."""
+        done = 0
+        with np.errstate(all="ignore"):
+            while done < n and self.diverged is None:
+                self._iterate()
+                done += self.diverged is None
+        return done
+
+    def step_epoch(self) -> int:
+        """Run the iterations that finish the current epoch (a whole epoch from its start)."""
+        remaining = math.ceil((len(self._order) - self._position) / self.batch_size)
+        return self.step(remaining or self.iterations_per_epoch)
+
+    def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        data, size = self.dataset, self.batch_size
+        n = len(self._order)
+        if size >= n:               # full batch: no shuffling needed, no copy made
+            self.epoch += 1
+            return data.X_train, self._T_train
+        if self._position >= n:
+            self._rng.shuffle(self._order)
+            self._position = 0
+        batch = self._order[self._position:self._position + size]
+        self._position += size
+        if self._position >= n:
+            self.epoch += 1
+        return data.X_train[batch], self._T_train[batch]
+
+    def _iterate(self) -> None:
+        network, config = self.network, self.config
+        X, T = self._next_batch()
+        masks = network.draw_dropout_masks(len(X), config.dropout, self._rng) if config.dropout else None
+        loss, grads = network.loss_and_gradients_for_targets(X, T, config.l1, config.l2, masks)
+        params = network.weights + network.biases
+        for saved, current in zip(self._backup, params):
+            np.copyto(saved, current)
+        self.optimizer.step(params, grads["weights"] + grads["biases"])
+        metrics = self._measure()
+        if not (math.isfinite(loss) and math.isfinite(metrics[0])):
+            for current, saved in zip(params, self._backup):
+                np.copyto(current, saved)
+            self.diverged = (
+                f"Training diverged at iteration {self.iteration + 1}: the loss became "
+                f"{'NaN' if math.isnan(loss) or math.isnan(metrics[0]) else 'infinite'}. "
+                f"The learning rate {config.learning_rate:g} is probably too large for this set-up. "
+                f"The network is kept as it was at iteration {self.iteration}; "
+                "lower the learning rate to continue, or press Reset."
+            )
+            return
+        self.iteration += 1
+        self.history.append(self.iteration, metrics)
+        if self.snapshots.wants(self.iteration):
+            self._take_snapshot()
+
+    # -- measuring --------------------------------------------------------------------------
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        if self.task == "regression":
+            y = (np.asarray(y, dtype=np.float64) - self.target_mean) / self.target_scale
+        return self.network.targets(y)
+
+    def _measure(self) -> tuple[float, ...]:
+        """Loss and accuracy (or RMSE and R^2) on the whole training and test sets."""
+        data = self.dataset
+        train_loss, train_out = self.network.loss_and_outputs(data.X_train, self._T_train)
+        test_loss, test_out = self.network.loss_and_outputs(data.X_test, self._T_test) \
+            if len(data.X_test) else (math.nan, None)
+        if self.task == "classification":
+            return (train_loss, test_loss, self._accuracy(train_out, data.y_train),
+                    self._accuracy(test_out, data.y_test))
+        train_rmse, train_r2 = self._rmse_r2(train_out, self._T_train)
+        test_rmse, test_r2 = self._rmse_r2(test_out, self._T_test)
+        return train_loss, test_loss, train_rmse, test_rmse, train_r2, test_r2
+
+    def _accuracy(self, outputs: np.ndarray | None, y: np.ndarray) -> float:
+        if outputs is None:
+            return math.nan
+        predicted = np.argmax(self.network.output_layer.class_scores(outputs), axis=1)
+        return float(np.mean(predicted == y))
+
+    def _rmse_r2(self, outputs: np.ndarray | None, T: np.ndarray) -> tuple[float, float]:
+        """RMSE in the target's units and R^2 = 1 - SS_residual / SS_total."""
+        if outputs is None:
+            return math.nan, math.nan
+        residual = float(np.sum((outputs - T) ** 2))
+        total = float(np.sum((T - T.mean()) ** 2))
+        rmse = math.sqrt(residual / len(T)) * self.target_scale
+        return rmse, (1.0 - residual / total) if total > 0 else math.nan
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """The latest row of the history, with "iteration" and "epoch"."""
+        return {**self.history.last(), "epoch": self.epoch}
+
+    # -- predictions (for pictures) -----------------------------------------------------------
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class scores (n, K) for classification, or (n,) values in the target's units."""
+        outputs = self.network.forward(X)
+        if self.task == "classification":
+            return self.network.output_layer.class_scores(outputs)
+        return outputs[:, 0] * self.target_scale + self.target_mean
+
+    # -- live settings -----------------------------------------------------------------------
+    def apply_settings(self, config: Config) -> None:
+        """Apply a change of learning rate, optimizer, batch size, regularization or dropout.
+
+        The network and its training go on (optimizer state is kept unless the optimizer
+        itself changes). A config that changes data, features or architecture raises
+        ValueError: build a new Trainer for it.
+        """
+        config_module.validate(config)
+        if config_module.needs_rebuild(self.config, config):
+            raise ValueError("this change needs a new network: build a new Trainer")
+        if config.optimizer != self.config.optimizer:
+            self.optimizer = make_optimizer(config.optimizer, config.learning_rate, **config.optimizer_settings())
+        else:
+            self.optimizer.learning_rate = config.learning_rate
+            for name, value in config.optimizer_settings().items():
+                setattr(self.optimizer, name, value)
+        if config.batch_size != self.config.batch_size:
+            self._position = len(self._order)   # start a fresh shuffled pass with the new size
+        if self.diverged and config != self.config:
+            self.diverged = None
+        self.config = config
+
+    # -- snapshots -------------------------------------------------------------------------
+    def _take_snapshot(self) -> None:
+        weights, biases = self.network.copy_parameters()
+        state = (copy.deepcopy(self.optimizer), copy.deepcopy(self._rng.bit_generator.state),
+                 self._order.copy(), self._position)
+        self.snapshots.add(Snapshot(self.iteration, self.epoch, weights, biases, state))
+
+    def resume_from(self, iteration: int) -> int:
+        """Go back to the latest snapshot at or before ``iteration`` and continue from there.
+
+        History and snapshots after it are dropped; training then proceeds exactly as it
+        did the first time. Returns the snapshot's iteration.
+        """
+        snapshot = self.snapshots.at_or_before(iteration)
+        self.network.set_parameters(snapshot.weights, snapshot.biases)
+        optimizer, rng_state, order, position = snapshot.training_state
+        self.optimizer = copy.deepcopy(optimizer)
+        self.optimizer.learning_rate = self.config.learning_rate
+        self._rng.bit_generator.state = copy.deepcopy(rng_state)
+        self._order = order.copy()
+        self._position = position
+        self._backup = [p.copy() for p in self.network.parameters()]
+        self.iteration, self.epoch = snapshot.iteration, snapshot.epoch
+        self.diverged = None
+        self.history.discard_after(snapshot.iteration)
+        self.snapshots.discard_after(snapshot.iteration)
+        return snapshot.iteration

@@ -1,0 +1,92 @@
+"""Export and import: the learning curves as CSV, the trained model as JSON, and opening a model."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from playground import config as cfg
+from playground.model_io import ModelFormatError, model_from_json, model_to_json
+from playground.ui import session
+
+PENDING_MODEL = "pending_model"
+
+
+def history_csv(trainer) -> bytes:
+    """The trainer's history as CSV: one row per recorded iteration."""
+    history = trainer.history
+    frame = pd.DataFrame({"iteration": history.iterations, **{c: history.column(c) for c in history.columns}})
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8")
+
+
+def model_json(trainer) -> str:
+    """The network with its current weights, the class names, feature names and the set-up."""
+    classes = trainer.dataset.class_names or None
+    return model_to_json(trainer.network, classes=classes, feature_names=trainer.dataset.feature_names,
+                         config=cfg.to_query(trainer.config))
+
+
+def _config_for(loaded, current: cfg.Config) -> cfg.Config:
+    """The set-up a loaded model needs: its own stored config, or one built from its network."""
+    if loaded.config:
+        parsed, notices = cfg.from_query(loaded.config, base=current)
+        for notice in notices:
+            session.add_notice(f"Model file: {notice}")
+        return parsed
+    network = loaded.network
+    return current.with_changes(hidden_layers=tuple(network.layer_sizes[1:-1]),
+                                layer_activations=tuple(network.activation), output=network.output,
+                                loss=network.loss)
+
+
+def _open_model(data: bytes) -> None:
+    try:
+        loaded = model_from_json(data)
+    except ModelFormatError as error:
+        st.session_state["model_error"] = str(error)
+        return
+    st.session_state["model_error"] = None
+    try:
+        session.set_config(_config_for(loaded, session.config()))
+    except ValueError as error:
+        st.session_state["model_error"] = f"The model's settings are not valid here: {error}"
+        return
+    session.request_rebuild()
+    st.session_state[PENDING_MODEL] = loaded
+
+
+def apply_pending_model(trainer) -> None:
+    """Put an opened model's weights into the freshly built trainer, if the shapes fit."""
+    loaded = st.session_state.pop(PENDING_MODEL, None)
+    if loaded is None or trainer is None:
+        return
+    expected = trainer.network.layer_sizes
+    if loaded.network.layer_sizes != expected:
+        st.session_state["model_error"] = (
+            f"The model has layer sizes {loaded.network.layer_sizes} but this data needs {expected}: "
+            "choose the data it was trained on (same inputs and classes) and open it again.")
+        return
+    trainer.load_parameters(loaded.network.weights, loaded.network.biases)
+    session.add_notice("Opened the model file: its weights are in the network now.")
+
+
+def downloads(trainer) -> None:
+    """Buttons to download the curves and the model, and an uploader to open a model."""
+    if trainer is None:
+        return
+    with st.expander("Export and import"):
+        left, right = st.columns(2)
+        left.download_button("Learning curves (CSV)", history_csv(trainer), file_name="learning_curves.csv",
+                             mime="text/csv", key="download_history", on_click="ignore")
+        right.download_button("Model (JSON)", model_json(trainer), file_name="model.json",
+                              mime="application/json", key="download_model", on_click="ignore")
+        upload = st.file_uploader("Open a model file (JSON)", type=["json"], key="model_upload")
+        if upload is not None and st.session_state.get("model_upload_id") != upload.file_id:
+            st.session_state["model_upload_id"] = upload.file_id
+            _open_model(upload.getvalue())
+            st.rerun()
+        if st.session_state.get("model_error"):
+            st.error(st.session_state["model_error"])

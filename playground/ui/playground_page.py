@@ -1,0 +1,231 @@
+"""The playground page: toolbar, network diagram, decision regions and learning curves.
+
+The training view is one ``st.fragment``: Step and Step epoch rerun only it; while playing
+it reruns every ``FRAME_SECONDS`` on its own (``run_every``, set by a full rerun when Play
+or Pause is pressed), runs ``FRAMES_PER_RUN`` frames of ``speed`` iterations each, and
+hands all of them to the live charts, which play them in place between reruns.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import streamlit as st
+
+from playground import config as cfg
+from playground.ui import session
+from playground.ui.downloads import apply_pending_model, downloads
+from playground.ui.live_chart import live_chart
+from playground.ui.sidebar import SPEEDS, sidebar
+from playground.viz.curves import curves_alt_text, curves_figure
+from playground.viz.network_diagram import network_alt_text, network_figure
+from playground.viz.regions import plane_view, regions_alt_text, regions_figure
+
+FRAME_SECONDS = 0.3
+FRAMES_PER_RUN = 4
+DIAGRAM_HEIGHT = 400
+REGIONS_HEIGHT = 300
+CURVES_HEIGHT = 190
+CSS = Path(__file__).resolve().parents[2] / "assets" / "style.css"
+
+
+# -- architecture controls beside the diagram ------------------------------------------------
+def _change_layers(delta: int) -> None:
+    config = session.config()
+    layers = list(config.hidden_layers)
+    if delta > 0 and len(layers) < cfg.MAX_HIDDEN_LAYERS:
+        layers.append(layers[-1] if layers else 4)
+    elif delta < 0 and layers:
+        layers.pop()
+    activations = config.layer_activations[:len(layers)] if config.layer_activations else ()
+    if activations and len(activations) < len(layers):
+        activations = (*activations, config.hidden_activation)
+    session.set_config(config.with_changes(hidden_layers=tuple(layers), layer_activations=activations))
+
+
+def _change_neurons(layer: int, delta: int) -> None:
+    config = session.config()
+    layers = list(config.hidden_layers)
+    layers[layer] = min(cfg.MAX_NEURONS, max(1, layers[layer] + delta))
+    session.set_config(config.with_changes(hidden_layers=tuple(layers)))
+
+
+def architecture_controls() -> None:
+    """+/- buttons for the number of hidden layers and the neurons of each, as in TF Playground."""
+    layers = session.config().hidden_layers
+    columns = st.columns([2.2] + [1] * max(len(layers), 1), vertical_alignment="center", gap="small")
+    with columns[0]:
+        label, minus, plus = st.columns([2.2, 1, 1], gap="small", vertical_alignment="center")
+        label.markdown(f"**{len(layers)} hidden layer{'s' if len(layers) != 1 else ''}**")
+        minus.button("−", key="layers_minus", on_click=_change_layers, args=(-1,), disabled=not layers,
+                     help="Remove the last hidden layer")
+        plus.button("+", key="layers_plus", on_click=_change_layers, args=(1,),
+                    disabled=len(layers) >= cfg.MAX_HIDDEN_LAYERS, help="Add a hidden layer")
+    for index, (column, size) in enumerate(zip(columns[1:], layers)):
+        with column:
+            minus, count, plus = st.columns(3, gap=None, vertical_alignment="center")
+            minus.button("−", key=f"neurons_minus_{index}", on_click=_change_neurons, args=(index, -1),
+                         disabled=size <= 1, help=f"One neuron fewer in hidden layer {index + 1}")
+            count.markdown(f"**{size}**")
+            plus.button("+", key=f"neurons_plus_{index}", on_click=_change_neurons, args=(index, 1),
+                        disabled=size >= cfg.MAX_NEURONS, help=f"One neuron more in hidden layer {index + 1}")
+
+
+# -- the training view ----------------------------------------------------------------------
+def _metric_cells(trainer) -> list[tuple[str, str, str | None]]:
+    """(label, value, change since the last frame) for each counter."""
+    metrics = trainer.metrics
+    previous = st.session_state.get("previous_metrics") or metrics
+    cells = [("Iteration", f"{metrics['iteration']:,}", None), ("Epoch", f"{metrics['epoch']:,}", None)]
+    if trainer.task == "classification":
+        names = (("Training loss", "train_loss", "{:.3f}"), ("Test loss", "test_loss", "{:.3f}"),
+                 ("Training accuracy", "train_accuracy", "{:.1%}"), ("Test accuracy", "test_accuracy", "{:.1%}"))
+    else:
+        names = (("Training loss", "train_loss", "{:.3f}"), ("Test loss", "test_loss", "{:.3f}"),
+                 ("Training RMSE", "train_rmse", "{:.3g}"), ("Test RMSE", "test_rmse", "{:.3g}"))
+    for label, key, form in names:
+        value, before = metrics[key], previous.get(key, metrics[key])
+        if not math.isfinite(value):
+            cells.append((label, "–", None))
+            continue
+        change = value - before
+        shown_change = None if metrics["iteration"] == previous.get("iteration") else (
+            f"{change:+.1%}" if "accuracy" in key else f"{change:+.4f}")
+        cells.append((label, form.format(value), shown_change))
+    return cells
+
+
+def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
+    """Draw ``n_frames`` frames of both live charts; if ``advance``, train ``speed`` iterations before each."""
+    diagrams, regions = [], []
+    for _ in range(n_frames):
+        if advance:
+            trainer.step(config.speed)
+        diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT))
+        regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
+                                      x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT))
+        if trainer.diverged:
+            break
+    return diagrams, regions
+
+
+def _toggle_play() -> None:
+    st.session_state[session.PLAYING] = not st.session_state.get(session.PLAYING, False)
+
+
+def _reset() -> None:
+    session.request_rebuild()
+    st.session_state[session.PLAYING] = False
+
+
+def _set_speed() -> None:
+    session.set_config(session.config().with_changes(speed=st.session_state["toolbar_speed"]), sync_widgets=False)
+
+
+def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
+    """Play/Pause, Step, Step epoch, Reset and speed; returns (step clicked, epoch clicked)."""
+    config = session.config()
+    play, step, epoch, reset, speed = st.columns([1.1, 1, 1.2, 1, 2.2], vertical_alignment="bottom")
+    if play.button("⏸ Pause" if playing else "▶ Play", key="play", type="primary", width="stretch"):
+        _toggle_play()
+        st.rerun()      # a full rerun re-creates the fragment with (or without) run_every
+    stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update",
+                          disabled=playing)
+    epoch_clicked = epoch.button("Step epoch", key="step_epoch", width="stretch", disabled=playing,
+                                 help=f"One pass over the training data ({trainer.iterations_per_epoch} iterations)")
+    if reset.button("Reset", key="reset", width="stretch", help="The same seed gives the same initial network"):
+        _reset()
+        st.rerun()
+    if "toolbar_speed" not in st.session_state or st.session_state["toolbar_speed"] != config.speed:
+        st.session_state["toolbar_speed"] = config.speed
+    speed.select_slider("Speed (iterations per frame)", options=_speed_options(config.speed), key="toolbar_speed",
+                        on_change=_set_speed)
+    return stepped, epoch_clicked
+
+
+def _speed_options(current: int) -> list[int]:
+    return sorted({*SPEEDS, current})
+
+
+def training_view() -> None:
+    """The fragment's body: act on the toolbar, train, and draw."""
+    trainer = session.trainer()
+    if trainer is None:
+        st.info(st.session_state.get(session.BUILD_ERROR) or "Choose a dataset to begin.")
+        return
+    playing = st.session_state.get(session.PLAYING, False)
+    stepped, epoch_clicked = toolbar(trainer, playing)
+    config = session.config()
+    if stepped:
+        trainer.step(1)
+    elif epoch_clicked:
+        trainer.step_epoch()
+    diagrams, regions = _frames(trainer, config, FRAMES_PER_RUN if playing else 1, advance=playing)
+    if trainer.diverged:
+        st.error(trainer.diverged)
+        if playing:
+            st.session_state[session.PLAYING] = False
+            st.rerun()
+    cells = st.columns(len(_metric_cells(trainer)))
+    for cell, (label, value, change) in zip(cells, _metric_cells(trainer)):
+        cell.metric(label, value, change, delta_color="off" if change is None else "normal")
+    st.session_state["previous_metrics"] = trainer.metrics
+
+    interval = int(1000 * FRAME_SECONDS / FRAMES_PER_RUN)
+    left, right = st.columns([1.15, 1], gap="medium")
+    with left:
+        architecture_controls()
+        live_chart(diagrams, key="network_chart", height=DIAGRAM_HEIGHT, frame_interval_ms=interval,
+                   alt=network_alt_text(trainer.network, trainer.dataset.feature_names))
+    with right:
+        view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
+        live_chart(regions, key="regions_chart", height=REGIONS_HEIGHT, frame_interval_ms=interval,
+                   alt=regions_alt_text(trainer, config.x_axis, config.y_axis))
+        if view.holds_others:
+            st.caption(f"Across: {view.x_label}; up: {view.y_label}. Every other input is held at its mean.")
+        live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT)],
+                   key="curves_chart", height=CURVES_HEIGHT, alt=curves_alt_text(trainer.history, trainer.task))
+
+
+def view_options(trainer) -> None:
+    """Toggles for what the charts show (outside the fragment: they rebuild the view)."""
+    if trainer is None:
+        return
+    config = session.config()
+    columns = st.columns(4)
+    with columns[0]:
+        session.bind("discretize", st.toggle, "Discretize output")
+    with columns[1]:
+        session.bind("log_scale", st.toggle, "Log-scale loss")
+    n_inputs = trainer.dataset.raw_train.shape[1]
+    if n_inputs > 2:
+        view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
+        if (view.x_axis, view.y_axis) != (config.x_axis, config.y_axis):
+            session.set_config(config.with_changes(x_axis=view.x_axis, y_axis=view.y_axis))
+        names = trainer.dataset.input_names
+        with columns[2]:
+            session.bind("x_axis", st.selectbox, "Across", options=list(range(n_inputs)),
+                         format_func=lambda i: names[i])
+        with columns[3]:
+            session.bind("y_axis", st.selectbox, "Up", options=list(range(n_inputs)),
+                         format_func=lambda i: names[i])
+
+
+def page() -> None:
+    """The whole playground page."""
+    if CSS.exists():
+        st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")
+    session.config()
+    trainer = session.trainer()
+    sidebar(trainer)
+    trainer = session.trainer()        # settings written while drawing the sidebar
+    apply_pending_model(trainer)
+    session.sync_url()
+    for notice in session.take_notices():
+        st.toast(notice) if notice.startswith("Loaded the preset") else st.warning(notice)
+    if st.session_state.get(session.BUILD_ERROR) and session.config().dataset != "csv":
+        st.error(st.session_state[session.BUILD_ERROR])
+    playing = st.session_state.get(session.PLAYING, False)
+    st.fragment(training_view, run_every=FRAME_SECONDS if playing and trainer else None)()
+    view_options(trainer)
+    downloads(trainer)

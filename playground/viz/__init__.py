@@ -1,0 +1,1 @@
+"""Pure functions from trainer state to Plotly figures (no streamlit here)."""

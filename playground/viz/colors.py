@@ -1,0 +1,32 @@
+"""The playground's colours: TensorFlow Playground's orange-to-blue scale and a class palette."""
+from __future__ import annotations
+
+NEGATIVE = "#f59322"   # orange: negative weights, values and the first of two classes
+NEUTRAL = "#e8eaeb"
+POSITIVE = "#0877bd"   # blue: positive weights, values and the second of two classes
+
+#: Diverging scale for values in [-1, 1] (or [0, 1]): orange, light grey, blue.
+DIVERGING = [[0.0, NEGATIVE], [0.5, NEUTRAL], [1.0, POSITIVE]]
+
+#: One colour per class for multi-class data (two-class data uses orange and blue).
+CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+#: Lighter versions used for low-confidence regions.
+LIGHT = "#f7f7f7"
+
+
+def class_colors(n_classes: int) -> list[str]:
+    """The colour of each class (cycling past ten classes)."""
+    return [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(n_classes)]
+
+
+def class_colorscale(n_classes: int) -> list[list]:
+    """A colorscale for z = class + confidence in [0, n_classes): light -> full class colour.
+
+    Each class k owns the band [k / K, (k + 1) / K) of the scale.
+    """
+    scale = []
+    for k, color in enumerate(class_colors(n_classes)):
+        scale.append([k / n_classes, LIGHT])
+        scale.append([(k + 1) / n_classes - 1e-9 if k + 1 < n_classes else 1.0, color])
+    return scale

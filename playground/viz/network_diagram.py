@@ -1,0 +1,205 @@
+"""The network diagram: one column per layer, a node per neuron, links coloured by weight.
+
+Coordinates are in "cells": every node is a square tile of ``TILE`` x ``TILE`` cells,
+nodes in a column sit ``NODE_PITCH`` cells apart and columns ``COLUMN_PITCH`` cells apart;
+one cell is ``CELL`` plot units. For 2-D data every tile is a small picture: the neuron's
+output over the input plane on a ``TILE`` x ``TILE`` grid, drawn as one shared heatmap
+(the "mosaic": NaN, hence transparent, between tiles), so the whole picture costs one trace.
+
+Links are grouped by sign and by magnitude bucket into a handful of line traces (NaN
+separates segments), never one trace per link: a 10 x 64 network stays a few traces.
+Orange is negative, blue positive (TensorFlow Playground's scale); thicker is larger |w|.
+Each bias is a small square at its node's lower-left corner on the same colour scale.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE
+from playground.viz.regions import grid_inputs, plane_view
+
+TILE = 10
+NODE_PITCH = 13
+COLUMN_PITCH = 26
+CELL = 0.1
+#: |w| thresholds separating the line-width buckets, and the widths (px) of the buckets.
+WIDTH_THRESHOLDS = (0.1, 0.5, 1.0, 2.0)
+WIDTHS = (0.4, 1.0, 2.0, 3.2, 4.5)
+#: Largest network whose every link gets its own hover point; larger ones hover on nodes only.
+MAX_HOVER_LINKS = 3000
+#: Largest layer (neurons) for which the neuron pictures are drawn.
+MAX_PICTURE_LAYER = 16
+
+
+def node_positions(layer_sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Centre (x, y) in plot units of every node, one pair of (n_l,) arrays per layer."""
+    tallest = max(layer_sizes)
+    positions = []
+    for column, size in enumerate(layer_sizes):
+        top = ((tallest - size) * NODE_PITCH) // 2
+        rows = top + np.arange(size) * NODE_PITCH + (TILE - 1) / 2
+        x = np.full(size, (column * COLUMN_PITCH + (TILE - 1) / 2) * CELL)
+        positions.append((x, -rows * CELL))
+    return positions
+
+
+def layer_names(layer_sizes: list[int], input_names: list[str]) -> list[list[str]]:
+    """Neuron names: input features, then h<layer>.<neuron>, then out<k>."""
+    names = [list(input_names)]
+    for layer, size in enumerate(layer_sizes[1:-1], start=1):
+        names.append([f"h{layer}.{j + 1}" for j in range(size)])
+    names.append([f"out{k + 1}" if layer_sizes[-1] > 1 else "output" for k in range(layer_sizes[-1])])
+    return names
+
+
+def _link_traces(network, positions, names) -> list[go.Scatter]:
+    half = (TILE / 2) * CELL
+    segments = {}
+    hover_x, hover_y, hover_text = [], [], []
+    n_links = sum(W.size for W in network.weights)
+    for layer, W in enumerate(network.weights):
+        (x0, y0), (x1, y1) = positions[layer], positions[layer + 1]
+        fan_in, fan_out = W.shape
+        start_y = np.repeat(y0, fan_out)
+        end_y = np.tile(y1, fan_in)
+        start_x = np.full(W.size, x0[0] + half)
+        end_x = np.full(W.size, x1[0] - half)
+        flat = W.ravel()
+        bucket = np.searchsorted(WIDTH_THRESHOLDS, np.abs(flat))
+        for sign in (0, 1):
+            for b in range(len(WIDTHS)):
+                mask = (bucket == b) & ((flat >= 0) == bool(sign))
+                if mask.any():
+                    segments.setdefault((sign, b), []).append((start_x[mask], start_y[mask], end_x[mask], end_y[mask]))
+        if n_links <= MAX_HOVER_LINKS:
+            hover_x.append((start_x + end_x) / 2)
+            hover_y.append((start_y + end_y) / 2)
+            source = np.repeat(names[layer], fan_out)
+            target = np.tile(names[layer + 1], fan_in)
+            hover_text.extend(f"{s} → {t}: weight {w:+.3f}" for s, t, w in zip(source, target, flat))
+    traces = []
+    for (sign, b), parts in sorted(segments.items()):
+        sx, sy, ex, ey = (np.concatenate(p) for p in zip(*parts))
+        xs = np.column_stack([sx, ex, np.full(len(sx), np.nan)]).ravel().astype(np.float32)
+        ys = np.column_stack([sy, ey, np.full(len(sy), np.nan)]).ravel().astype(np.float32)
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color=POSITIVE if sign else NEGATIVE, width=WIDTHS[b]),
+                                 opacity=0.85))
+    if hover_x:
+        traces.append(go.Scatter(x=np.concatenate(hover_x).astype(np.float32),
+                                 y=np.concatenate(hover_y).astype(np.float32), mode="markers",
+                                 marker=dict(size=7, opacity=0), text=hover_text, hoverinfo="text",
+                                 showlegend=False))
+    return traces
+
+
+def neuron_pictures(trainer, resolution: int = TILE) -> list[np.ndarray]:
+    """Every neuron's output over the input plane: per layer an array (size, res, res) in [-1, 1].
+
+    Inputs show their feature value scaled to [-1, 1]; hidden neurons their activation
+    clipped to [-1, 1]; outputs 2 y_hat - 1 (classification) or the scaled value.
+    """
+    view = plane_view(trainer.dataset, 0, 1)
+    _, _, raw = grid_inputs(view, resolution)
+    with np.errstate(all="ignore"):
+        outputs = trainer.network.layer_outputs(trainer.dataset.transform(raw))
+    pictures = []
+    for index, values in enumerate(outputs):
+        if index == 0:
+            scale = np.max(np.abs(values), axis=0)
+            values = values / np.where(scale > 0, scale, 1.0)
+        elif index == len(outputs) - 1 and trainer.task == "classification":
+            values = 2.0 * values - 1.0
+        pictures.append(np.clip(values, -1.0, 1.0).T.reshape(-1, resolution, resolution)[:, ::-1, :])
+    return pictures
+
+
+def _mosaic_trace(trainer, layer_sizes) -> go.Heatmap:
+    tallest = max(layer_sizes)
+    mosaic = np.full((tallest * NODE_PITCH, (len(layer_sizes) - 1) * COLUMN_PITCH + TILE), np.nan, np.float32)
+    for column, (size, tiles) in enumerate(zip(layer_sizes, neuron_pictures(trainer))):
+        top = ((tallest - size) * NODE_PITCH) // 2
+        left = column * COLUMN_PITCH
+        for j in range(size):
+            row = top + j * NODE_PITCH
+            mosaic[row:row + TILE, left:left + TILE] = tiles[j]
+    rows, cols = mosaic.shape
+    return go.Heatmap(z=mosaic, x=(np.arange(cols) * CELL).astype(np.float32),
+                      y=(-np.arange(rows) * CELL).astype(np.float32), colorscale=DIVERGING, zmin=-1, zmax=1,
+                      showscale=False, hoverinfo="skip")
+
+
+def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) -> go.Figure:
+    """The diagram of ``trainer.network`` with its current weights and biases.
+
+    ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
+    than ``MAX_PICTURE_LAYER`` neurons.
+    """
+    network, data = trainer.network, trainer.dataset
+    sizes = network.layer_sizes
+    if pictures is None:
+        pictures = data.domain is not None and max(sizes) <= MAX_PICTURE_LAYER
+    positions = node_positions(sizes)
+    names = layer_names(sizes, data.feature_names)
+    half = (TILE / 2) * CELL
+    traces = _link_traces(network, positions, names)
+    if pictures:
+        traces.append(_mosaic_trace(trainer, sizes))
+    # Node outlines (and hover), then biases.
+    node_x = np.concatenate([p[0] for p in positions])
+    node_y = np.concatenate([p[1] for p in positions])
+    activations = ["input"] * sizes[0] + [a for a, s in zip(network.activation, sizes[1:-1]) for _ in range(s)] \
+        + [network.output] * sizes[-1]
+    flat_names = [n for layer in names for n in layer]
+    pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
+    node_size = max(4.0, min(40.0, TILE * CELL * pixels_per_unit))
+    # Outlines: exact squares (shapes) around pictures; square markers for large networks.
+    shapes = [dict(type="rect", x0=x - half, x1=x + half, y0=y - half, y1=y + half,
+                   line=dict(color="#666666", width=1)) for x, y in zip(node_x, node_y)] if pictures else []
+    traces.append(go.Scatter(
+        x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="markers", showlegend=False,
+        marker=dict(symbol="square", size=node_size, color="#dddddd", opacity=0 if pictures else 1,
+                    line=dict(color="#555555", width=1)),
+        text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
+    ))
+    bias_x = np.concatenate([p[0] - half for p in positions[1:]])
+    bias_y = np.concatenate([p[1] - half for p in positions[1:]])
+    biases = np.concatenate(network.biases)
+    traces.append(go.Scatter(
+        x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
+        marker=dict(symbol="square", size=max(3.0, node_size / 4), color=np.clip(biases, -1, 1).astype(np.float32),
+                    colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#555555", width=0.5)),
+        text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
+        hoverinfo="text",
+    ))
+    # Input labels to the left of the input column.
+    traces.append(go.Scatter(
+        x=(positions[0][0] - half - 0.15).astype(np.float32), y=positions[0][1].astype(np.float32),
+        mode="text", text=names[0], textposition="middle left", hoverinfo="skip", showlegend=False,
+        textfont=dict(size=13 if sizes[0] <= 16 else 9),
+    ))
+    headers = ["Input"] + [f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] + ["Output"]
+    top_y = float(max(p[1].max() for p in positions)) + half + 0.35
+    width_units = (len(sizes) - 1) * COLUMN_PITCH * CELL + TILE * CELL
+    figure = go.Figure(traces)
+    figure.update_layout(
+        height=height, margin=dict(l=8, r=8, t=8, b=8), uirevision="network",
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
+        xaxis=dict(visible=False, range=[-1.4, width_units + 0.2], fixedrange=True),
+        yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True,
+                   scaleanchor="x" if pictures else None),
+        shapes=shapes,
+        annotations=[dict(x=float(p[0][0]), y=top_y, text=h, showarrow=False, font=dict(size=13),
+                          yanchor="bottom") for p, h in zip(positions, headers)],
+    )
+    return figure
+
+
+def network_alt_text(network, feature_names: list[str]) -> str:
+    """A sentence for screen readers describing the diagram."""
+    hidden = network.layer_sizes[1:-1]
+    layers = ", ".join(f"{s} {a}" for s, a in zip(hidden, network.activation)) or "no hidden layer"
+    largest = max((float(np.abs(W).max()) for W in network.weights), default=0.0)
+    return (f"Network diagram: inputs {', '.join(feature_names)}; hidden layers: {layers}; "
+            f"{network.layer_sizes[-1]} {network.output} output(s). Largest weight magnitude {largest:.2f}.")

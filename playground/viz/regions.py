@@ -1,0 +1,156 @@
+"""Decision regions: the network's output over the input plane, with the data on top.
+
+For 2-D sets the plane is the data's domain in (x1, x2). For tables with more inputs the
+user picks the two inputs drawn across and up; every other input is held at its
+training-set mean. Grid points go through the dataset's own feature map and scaling
+(``Dataset.transform``) before they reach the network, exactly as the training data did.
+
+What the colour means:
+* two classes: 2 P(class 1) - 1 in [-1, 1], orange for class 0, blue for class 1;
+* more classes: the predicted class's colour, lighter where the network is less sure
+  (confidence (p_max - 1/K) / (1 - 1/K));
+* regression: the predicted value on the orange-blue scale of the training targets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE, class_colors, class_colorscale
+
+RESOLUTION = 100
+
+
+@dataclass
+class PlaneView:
+    """Which two raw inputs are drawn and over what box; the rest held at their means."""
+
+    x_axis: int
+    y_axis: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    held: np.ndarray          # (n_inputs,) raw values for the inputs not drawn
+    x_label: str
+    y_label: str
+
+    @property
+    def holds_others(self) -> bool:
+        return len(self.held) > 2
+
+
+def plane_view(dataset, x_axis: int = 0, y_axis: int = 1) -> PlaneView:
+    """The plane to draw for ``dataset``; axis indices out of range fall back to 0 and 1."""
+    n_inputs = dataset.raw_train.shape[1]
+    if n_inputs == 1:
+        x_axis = y_axis = 0
+    elif not (0 <= x_axis < n_inputs and 0 <= y_axis < n_inputs and x_axis != y_axis):
+        x_axis, y_axis = 0, 1
+    if dataset.domain is not None:
+        x_range, y_range = tuple(dataset.domain[:2]), tuple(dataset.domain[2:])
+    else:
+        raw = np.vstack([dataset.raw_train, dataset.raw_test])
+
+        def padded(column):
+            low, high = float(raw[:, column].min()), float(raw[:, column].max())
+            margin = 0.05 * (high - low) or 1.0
+            return low - margin, high + margin
+        x_range, y_range = padded(x_axis), padded(y_axis)
+    return PlaneView(x_axis, y_axis, x_range, y_range, dataset.raw_train.mean(axis=0),
+                     dataset.input_names[x_axis], dataset.input_names[y_axis])
+
+
+def grid_inputs(view: PlaneView, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Axis coordinates (resolution,) each, and the raw grid points (resolution^2, n_inputs).
+
+    Row r of the grid holds y = ys[r]; the point (r, c) is at flat index r * resolution + c.
+    """
+    xs = np.linspace(*view.x_range, resolution)
+    ys = np.linspace(*view.y_range, resolution)
+    raw = np.tile(view.held, (resolution * resolution, 1))
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    raw[:, view.x_axis] = grid_x.ravel()
+    raw[:, view.y_axis] = grid_y.ravel()
+    return xs, ys, raw
+
+
+def region_values(trainer, raw_points: np.ndarray, discretize: bool = False) -> np.ndarray:
+    """The colour value of each raw point (see the module docstring), float32 (m,)."""
+    with np.errstate(all="ignore"):
+        predictions = trainer.predict(trainer.dataset.transform(raw_points))
+    if trainer.task == "regression":
+        return predictions.astype(np.float32)
+    n_classes = predictions.shape[1]
+    if n_classes == 2:
+        value = 2.0 * predictions[:, 1] - 1.0
+        return (np.where(value >= 0, 1.0, -1.0) if discretize else np.clip(value, -1, 1)).astype(np.float32)
+    predicted = np.argmax(predictions, axis=1)
+    if discretize:
+        confidence = np.ones(len(predicted))
+    else:
+        top = predictions[np.arange(len(predicted)), predicted]
+        confidence = np.clip((top - 1.0 / n_classes) / (1.0 - 1.0 / n_classes), 0.0, 1.0)
+    return (predicted + 0.999 * confidence).astype(np.float32)
+
+
+def _value_scale(trainer) -> dict:
+    if trainer.task == "regression":
+        y = trainer.dataset.y_train
+        return {"colorscale": DIVERGING, "zmin": float(np.min(y)), "zmax": float(np.max(y))}
+    n_classes = trainer.dataset.n_classes
+    if n_classes == 2:
+        return {"colorscale": DIVERGING, "zmin": -1.0, "zmax": 1.0}
+    return {"colorscale": class_colorscale(n_classes), "zmin": 0.0, "zmax": float(n_classes)}
+
+
+def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[go.Scattergl]:
+    data = trainer.dataset
+    sets = [("training", data.raw_train, data.y_train, "white", 1)]
+    if show_test:
+        sets.append(("test", data.raw_test, data.y_test, "black", 2))
+    traces = []
+    for label, raw, y, outline, width in sets:
+        x, yy = raw[:, view.x_axis].astype(np.float32), raw[:, view.y_axis].astype(np.float32)
+        if trainer.task == "regression":
+            marker = dict(color=np.asarray(y, np.float32), colorscale=DIVERGING, cmin=float(np.min(data.y_train)),
+                          cmax=float(np.max(data.y_train)))
+        else:
+            palette = [NEGATIVE, POSITIVE] if data.n_classes == 2 else class_colors(data.n_classes)
+            marker = dict(color=np.array(palette)[np.asarray(y, dtype=np.intp)])
+        marker.update(size=6 if len(x) < 1500 else 4, line=dict(color=outline, width=width))
+        traces.append(go.Scattergl(x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
+                                   hoverinfo="skip", showlegend=show_test))
+    return traces
+
+
+def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False, x_axis: int = 0,
+                   y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360) -> go.Figure:
+    """Heatmap of the network's output over the plane, training (and test) points on top."""
+    view = plane_view(trainer.dataset, x_axis, y_axis)
+    xs, ys, raw = grid_inputs(view, resolution)
+    values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
+    heatmap = go.Heatmap(x=xs.astype(np.float32), y=ys.astype(np.float32), z=values, showscale=False,
+                         hoverinfo="skip", **_value_scale(trainer))
+    figure = go.Figure([heatmap, *_point_traces(trainer, view, show_test)])
+    figure.update_layout(
+        height=height, margin=dict(l=40, r=10, t=10, b=36), uirevision="regions",
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+        xaxis=dict(title=dict(text=view.x_label, standoff=4), range=list(view.x_range), constrain="domain"),
+        yaxis=dict(title=dict(text=view.y_label, standoff=4), range=list(view.y_range),
+                   scaleanchor="x" if trainer.dataset.domain is not None else None),
+    )
+    return figure
+
+
+def regions_alt_text(trainer, x_axis: int = 0, y_axis: int = 1) -> str:
+    """A sentence for screen readers describing the decision-region chart."""
+    view = plane_view(trainer.dataset, x_axis, y_axis)
+    metrics = trainer.metrics
+    what = "predicted value" if trainer.task == "regression" else "predicted class"
+    score = (f"training accuracy {metrics['train_accuracy']:.0%}" if trainer.task == "classification"
+             else f"training RMSE {metrics['train_rmse']:.3g}")
+    held = " Other inputs are held at their mean." if view.holds_others else ""
+    return (f"Decision regions: the network's {what} over {view.x_label} (across) and {view.y_label} (up) "
+            f"after {metrics['iteration']} iterations, with the training points drawn on top; {score}.{held}")
