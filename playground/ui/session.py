@@ -13,7 +13,7 @@ import streamlit as st
 
 from playground import config as cfg
 from playground.config import Config
-from playground.data import DataError, load_csv
+from playground.data import DATASETS, DataError, load_csv
 from playground.trainer import Trainer
 
 CONFIG = "config"
@@ -67,8 +67,11 @@ def take_notices() -> list[str]:
 
 def _on_widget_change(field: str, convert: Callable[[Any], Any]) -> None:
     value = convert(st.session_state[widget_key(field)])
+    changes = {field: value}
+    if field == "dataset" and value in DATASETS and DATASETS[value].default_points:
+        changes["n_points"] = DATASETS[value].default_points     # TF: 500 to classify, 1,200 to regress
     try:
-        set_config(config().with_changes(**{field: value}), sync_widgets=False)
+        set_config(config().with_changes(**changes), sync_widgets="n_points" in changes)
     except ValueError as error:
         add_notice(f"{field.replace('_', ' ').capitalize()}: {error}")
         st.session_state[widget_key(field)] = _widget_value(getattr(config(), field))

@@ -1,0 +1,240 @@
+"""The trainer: the blog's network reproduced, determinism, bounded records, divergence."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+
+from playground.config import DEFAULT, PRESETS, Config
+from playground.data import build_dataset
+from playground.history import History
+from playground.trainer import Trainer
+
+SEED_SCRIPT = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "seed_mlp_reference.py"
+
+
+# -- the source post's network -------------------------------------------------------------
+def _blog_reference(n_iter: int) -> tuple[np.ndarray, np.ndarray]:
+    """Run the post's own script (numpy seed 0) and read its printed SE and ACC."""
+    if not SEED_SCRIPT.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the reference script {SEED_SCRIPT} is missing")
+        pytest.skip(f"the reference script {SEED_SCRIPT} is not here")
+    out = subprocess.run([sys.executable, str(SEED_SCRIPT), "0", str(n_iter)], capture_output=True, text=True,
+                         check=True).stdout
+    rows = re.findall(r"Iter (\d+): SE = ([^ ]+)\s+ACC = ([^ \n]+)", out)
+    assert len(rows) == n_iter
+    return np.array([float(r[1]) for r in rows]), np.array([float(r[2]) for r in rows])
+
+
+def _blog_initial_parameters():
+    """The weights the post's script draws with numpy seed 0, split into our weights and biases.
+
+    The script appends a constant 1 to every input and hidden row, so the last row of each
+    of its weight matrices is our bias vector. It draws the output layer first.
+    """
+    draws = np.random.RandomState(0)          # a private legacy generator: same stream as np.random.seed(0)
+    hidden_to_output = 2 * (draws.rand(11, 2) - 0.5)
+    input_to_hidden = 2 * (draws.rand(5, 10) - 0.5)
+    return [input_to_hidden[:4], hidden_to_output[:10]], [input_to_hidden[4], hidden_to_output[10]]
+
+
+def test_blog_preset_reproduces_the_post_for_200_iterations():
+    n_iter = 200
+    se_expected, acc_expected = _blog_reference(n_iter)
+    iris = load_iris()
+    # The post trains on all 150 flowers, unscaled: measure the same set as "test" too.
+    base = build_dataset("iris", standardize=False, train_fraction=0.9)
+    full = dataclasses.replace(base, X_train=iris.data, y_train=iris.target, X_test=iris.data,
+                               y_test=iris.target, raw_train=iris.data, raw_test=iris.data)
+    config = PRESETS["blog_iris"].config.with_changes(learning_rate=0.02 * 150 / 2)
+    trainer = Trainer(config, dataset=full)
+    assert trainer.network.layer_sizes == [4, 10, 2]
+    trainer.load_parameters(*_blog_initial_parameters())
+    trainer.step(n_iter - 1)
+    # SE = sum_i sum_k (t - y)^2 = 2 n L for our mean loss L = 1/n sum_i 1/2 sum_k (t - y)^2.
+    se = 2 * 150 * trainer.history.column("train_loss")
+    accuracy = 100 * trainer.history.column("train_accuracy")
+    np.testing.assert_allclose(se, se_expected, rtol=1e-9)
+    np.testing.assert_allclose(accuracy, acc_expected, rtol=1e-9)
+
+
+def test_blog_learning_rate_mapping():
+    # eta_mean = eta_post * n / 2 for the preset's 120 training flowers.
+    assert PRESETS["blog_iris"].config.learning_rate == pytest.approx(0.02 * 120 / 2)
+
+
+# -- determinism ---------------------------------------------------------------------------
+@pytest.mark.parametrize("config", [
+    DEFAULT,
+    DEFAULT.with_changes(dataset="spiral", optimizer="adam", learning_rate=0.01, dropout=0.2, batch_size=7),
+    DEFAULT.with_changes(dataset="plane", regularization="l2", regularization_rate=0.01),
+])
+def test_same_config_same_history_bit_for_bit(config):
+    histories = []
+    for _ in range(2):
+        trainer = Trainer(config)
+        trainer.step(120)
+        histories.append(np.column_stack([trainer.history.column(c) for c in trainer.history.columns]))
+    np.testing.assert_array_equal(histories[0], histories[1])
+    other = Trainer(config.with_changes(seed=config.seed + 1))
+    other.step(120)
+    assert not np.array_equal(other.history.column("train_loss"), histories[0][:, 0])
+
+
+def test_global_random_state_untouched():
+    before = np.random.get_state()[1].copy()
+    Trainer(DEFAULT.with_changes(dropout=0.3)).step(30)
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+# -- iterations, epochs, batches ------------------------------------------------------------
+def test_iterations_and_epochs():
+    trainer = Trainer(DEFAULT.with_changes(batch_size=10))     # 250 training points
+    assert trainer.iterations_per_epoch == 25
+    trainer.step(25)
+    assert (trainer.iteration, trainer.epoch) == (25, 1)
+    trainer.step(3)
+    assert trainer.step_epoch() == 22
+    assert (trainer.iteration, trainer.epoch) == (50, 2)
+
+
+def test_full_batch_epoch_is_one_iteration():
+    trainer = Trainer(DEFAULT.with_changes(batch_size=5000))
+    trainer.step(4)
+    assert (trainer.iteration, trainer.epoch) == (4, 4)
+
+
+def test_training_learns_the_circle():
+    trainer = Trainer(DEFAULT.with_changes(learning_rate=0.1))
+    trainer.step(1500)
+    assert trainer.metrics["train_accuracy"] > 0.95
+    assert trainer.metrics["train_loss"] < trainer.history.column("train_loss")[0] / 4
+
+
+# -- bounded history and snapshots ------------------------------------------------------------
+def test_history_stays_bounded_and_keeps_recent_rows_at_full_resolution():
+    history = History(["loss"], capacity=4096, recent=1024)
+    for iteration in range(1_000_001):
+        history.append(iteration, (float(iteration),))
+    assert len(history) <= 4096
+    iterations = history.iterations
+    assert iterations[0] == 0 and iterations[-1] == 1_000_000
+    np.testing.assert_array_equal(iterations[-1024:], np.arange(1_000_000 - 1023, 1_000_001))
+    assert np.all(np.diff(iterations) > 0)
+    gaps = np.diff(iterations[:-1024])
+    assert gaps.max() > 100                    # older stretches thinned
+    np.testing.assert_array_equal(history.column("loss"), iterations.astype(float))
+
+
+def test_trainer_history_and_snapshots_bounded_over_a_long_run():
+    trainer = Trainer(DEFAULT.with_changes(batch_size=5000, hidden_layers=(2,)))
+    trainer.step(20_000)
+    assert len(trainer.history) <= 4096
+    assert len(trainer.snapshots) <= 21 + 20
+    assert trainer.history.iterations[-1] == 20_000
+
+
+def test_resume_from_a_snapshot_replays_the_same_training():
+    config = DEFAULT.with_changes(optimizer="adam", learning_rate=0.01, dropout=0.1, batch_size=16)
+    trainer = Trainer(config)
+    trainer.step(300)
+    reference = trainer.history.column("train_loss").copy()
+    weights_at_300 = [w.copy() for w in trainer.network.weights]
+    assert 128 in trainer.snapshots.iterations
+    assert trainer.resume_from(130) == 128
+    assert trainer.iteration == 128 and len(trainer.history) == 129
+    trainer.step(172)
+    np.testing.assert_array_equal(trainer.history.column("train_loss"), reference)
+    for before, after in zip(weights_at_300, trainer.network.weights):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_snapshot_shows_the_earlier_network():
+    trainer = Trainer(DEFAULT)
+    initial = [w.copy() for w in trainer.network.weights]
+    trainer.step(10)
+    snapshot = trainer.snapshots.at_or_before(0)
+    for a, b in zip(initial, snapshot.weights):
+        np.testing.assert_array_equal(a, b)
+
+
+# -- divergence ------------------------------------------------------------------------------
+def test_divergence_stops_keeps_finite_parameters_and_says_why():
+    config = DEFAULT.with_changes(dataset="plane", hidden_layers=(8, 8), hidden_activation="relu",
+                                  learning_rate=10.0, batch_size=5000, init="he")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trainer = Trainer(config)
+        ran = trainer.step(500)
+    assert trainer.diverged is not None and "diverged" in trainer.diverged
+    assert ran < 500 and trainer.iteration == ran
+    assert all(np.isfinite(w).all() for w in trainer.network.weights + trainer.network.biases)
+    for column in trainer.history.columns:
+        assert np.isfinite(trainer.history.column(column)).all()
+    assert trainer.step(5) == 0                # stays stopped
+    trainer.apply_settings(config.with_changes(learning_rate=0.001))
+    assert trainer.diverged is None and trainer.step(5) == 5
+
+
+@pytest.mark.parametrize("init", ["zeros", "xavier"])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
+def test_huge_inputs_and_learning_rate_never_warn_or_reach_history_as_nan(init, activation):
+    data = build_dataset("circle", seed=1)
+    scaled = dataclasses.replace(data, X_train=data.X_train * 1e4 / 6, X_test=data.X_test * 1e4 / 6)
+    config = DEFAULT.with_changes(learning_rate=10.0, init=init, hidden_activation=activation)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trainer = Trainer(config, dataset=scaled)
+        trainer.apply_settings(config.with_changes(learning_rate=10.0))
+        trainer.optimizer.learning_rate = 100.0
+        trainer.step(50)
+    for column in trainer.history.columns:
+        assert np.isfinite(trainer.history.column(column)).all()
+
+
+# -- live settings versus rebuilds -------------------------------------------------------------
+def test_learning_rate_and_optimizer_settings_apply_without_reset():
+    trainer = Trainer(DEFAULT.with_changes(optimizer="momentum"))
+    trainer.step(20)
+    weights = [w.copy() for w in trainer.network.weights]
+    velocity = trainer.optimizer._velocity
+    trainer.apply_settings(trainer.config.with_changes(learning_rate=0.3, momentum=0.5, regularization="l1",
+                                                       regularization_rate=0.001))
+    assert trainer.iteration == 20 and trainer.optimizer.learning_rate == 0.3 and trainer.optimizer.momentum == 0.5
+    assert trainer.optimizer._velocity is velocity
+    for a, b in zip(weights, trainer.network.weights):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("change", [dict(hidden_layers=(3,)), dict(dataset="xor"), dict(features=("x1",)),
+                                    dict(hidden_activation="relu"), dict(noise=10)])
+def test_data_and_architecture_changes_need_a_rebuild(change):
+    trainer = Trainer(DEFAULT)
+    with pytest.raises(ValueError, match="new network"):
+        trainer.apply_settings(DEFAULT.with_changes(**change))
+
+
+def test_auto_head_and_a_head_that_does_not_fit():
+    assert Trainer(DEFAULT.with_changes(dataset="iris")).network.output == "softmax"
+    assert Trainer(DEFAULT.with_changes(dataset="diabetes")).network.output == "linear"
+    trainer = Trainer(Config(dataset="iris", output="sigmoid"))
+    assert trainer.network.output == "softmax" and "does not fit" in trainer.head_notice
+
+
+def test_regression_metrics_are_in_target_units():
+    trainer = Trainer(DEFAULT.with_changes(dataset="diabetes", learning_rate=0.01, hidden_layers=(8,)))
+    trainer.step(300)
+    metrics = trainer.metrics
+    predictions = trainer.predict(trainer.dataset.X_train)
+    rmse = np.sqrt(np.mean((predictions - trainer.dataset.y_train) ** 2))
+    assert metrics["train_rmse"] == pytest.approx(rmse, rel=1e-9)
+    assert 0.2 < metrics["train_r2"] < 1
