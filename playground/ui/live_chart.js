@@ -1,0 +1,214 @@
+// Live chart: one plotly.js chart per component instance, updated in place.
+//
+// Streamlit calls the default export on mount and again whenever the data (or
+// the theme) changes. The chart's <div> is created once and kept; each new
+// batch of frames is queued and drawn with Plotly.react, one frame every
+// `interval_ms`, and the last frame stays on screen until the next batch.
+// The module is imported once per page (Streamlit caches it by content hash),
+// so plotly.js is fetched and evaluated at most once per browser session.
+
+const PLOTLY_CACHE_NAME = "neural-playground-plotly";
+const instances = new WeakMap();
+let plotlyPromise = null;
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.async = true;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.appendChild(script);
+  });
+}
+
+// The server sends the 4.8 MB bundle without max-age, so the HTTP cache does not
+// keep it between page loads; Cache Storage does (secure contexts only: https or
+// localhost). The URL carries plotly's version, so an upgrade fetches the new file.
+async function loadPlotlyFromCacheStorage(url) {
+  const absolute = new URL(url, window.location.href).href;
+  const cache = await caches.open(PLOTLY_CACHE_NAME);
+  let response = await cache.match(absolute);
+  if (!response) {
+    response = await fetch(absolute);
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${absolute}`);
+    for (const request of await cache.keys()) {
+      if (request.url !== absolute) await cache.delete(request);
+    }
+    await cache.put(absolute, response.clone());
+  }
+  const blobUrl = URL.createObjectURL(
+    new Blob([await response.text()], { type: "text/javascript" }),
+  );
+  try {
+    await loadScript(blobUrl);
+  } finally {
+    URL.revokeObjectURL(blobUrl);
+  }
+}
+
+function loadPlotly(url) {
+  if (window.Plotly && typeof window.Plotly.react === "function") {
+    return Promise.resolve(window.Plotly);
+  }
+  if (plotlyPromise === null) {
+    const cached =
+      window.isSecureContext && typeof caches !== "undefined"
+        ? loadPlotlyFromCacheStorage(url)
+        : Promise.reject(new Error("no Cache Storage"));
+    plotlyPromise = cached
+      .catch(() => (window.Plotly ? undefined : loadScript(url)))
+      .then(() => window.Plotly);
+    plotlyPromise.catch(() => {
+      plotlyPromise = null;
+    });
+  }
+  return plotlyPromise;
+}
+
+function decodePayload(data) {
+  if (data instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(data));
+  if (typeof data === "string") return JSON.parse(data);
+  return data || { frames: [] };
+}
+
+// The page theme, as st.plotly_chart(theme="streamlit") does it: transparent
+// backgrounds, theme text colour and font, theme grid colour, theme colourway.
+// Whatever the figure sets itself wins.
+function themedLayout(layout, element) {
+  const css = getComputedStyle(element);
+  const cssVar = (name) => css.getPropertyValue(name).trim();
+  const text = cssVar("--st-text-color");
+  const font = cssVar("--st-font");
+  const grid = cssVar("--st-border-color-light") || cssVar("--st-border-color");
+  const colorway = cssVar("--st-chart-categorical-colors");
+  const out = { ...layout };
+  if (out.paper_bgcolor === undefined) out.paper_bgcolor = "rgba(0,0,0,0)";
+  if (out.plot_bgcolor === undefined) out.plot_bgcolor = "rgba(0,0,0,0)";
+  out.font = { ...(out.font || {}) };
+  if (out.font.color === undefined && text) out.font.color = text;
+  if (out.font.family === undefined && font) out.font.family = font;
+  if (out.colorway === undefined && colorway) out.colorway = colorway.split(",");
+  const axes = new Set(["xaxis", "yaxis", ...Object.keys(out).filter((k) => /^[xy]axis\d*$/.test(k))]);
+  for (const name of axes) {
+    const axis = { ...(out[name] || {}) };
+    for (const prop of ["gridcolor", "zerolinecolor", "linecolor"]) {
+      if (axis[prop] === undefined && grid) axis[prop] = grid;
+    }
+    out[name] = axis;
+  }
+  return out;
+}
+
+async function drawFrame(state, frame) {
+  const layout = state.theme === "streamlit" ? themedLayout(frame.layout || {}, state.div) : { ...(frame.layout || {}) };
+  if (layout.height === undefined) layout.height = state.height;
+  // Frames are paced from the start of one draw to the start of the next.
+  state.lastDrawAt = performance.now();
+  await window.Plotly.react(state.div, frame.data || [], layout, state.config);
+  state.current = frame;
+  state.framesDrawn += 1;
+  state.div.dataset.framesDrawn = String(state.framesDrawn);
+}
+
+async function playNext(state) {
+  state.timer = null;
+  const frame = state.queue.shift();
+  if (frame === undefined || state.closed) return; // hold the last frame
+  state.drawing = true;
+  try {
+    await drawFrame(state, frame);
+  } catch (error) {
+    console.error("live_chart: Plotly.react failed", error);
+  } finally {
+    state.drawing = false;
+  }
+  schedule(state);
+}
+
+function schedule(state) {
+  if (state.timer !== null || state.drawing || state.queue.length === 0 || state.closed) return;
+  const wait = Math.max(0, state.interval - (performance.now() - state.lastDrawAt));
+  state.timer = setTimeout(() => playNext(state), wait);
+}
+
+function createState(parentElement) {
+  const div = document.createElement("div");
+  div.className = "np-live-chart";
+  parentElement.appendChild(div);
+  const state = {
+    div,
+    queue: [],
+    timer: null,
+    drawing: false,
+    closed: false,
+    current: null,
+    batch: null,
+    lastDrawAt: -Infinity,
+    framesDrawn: 0,
+    batchesReceived: 0,
+    interval: 66,
+    height: 400,
+    theme: "streamlit",
+    config: {},
+    themeKey: "",
+  };
+  state.resizeObserver = new ResizeObserver(() => {
+    if (state.current !== null && window.Plotly) window.Plotly.Plots.resize(div);
+  });
+  state.resizeObserver.observe(div);
+  return state;
+}
+
+export default function liveChart(component) {
+  const { data, parentElement } = component;
+  const payload = decodePayload(data);
+  let state = instances.get(parentElement);
+  if (state === undefined) {
+    state = createState(parentElement);
+    instances.set(parentElement, state);
+  }
+  state.div.setAttribute("role", "img");
+  state.div.setAttribute("aria-label", payload.alt || "chart");
+  state.div.style.height = `${payload.height}px`;
+  state.interval = payload.interval_ms;
+  state.height = payload.height;
+  state.theme = payload.theme;
+  state.config = payload.config || {};
+
+  const themeKey = getComputedStyle(parentElement).getPropertyValue("--st-text-color");
+  const themeChanged = themeKey !== state.themeKey;
+  state.themeKey = themeKey;
+
+  // The same batch again (a rerun that changed nothing here, or a theme switch):
+  // do not replay it; only redraw the frame on screen if the theme changed.
+  const isNewBatch = payload.batch !== state.batch;
+  if (isNewBatch) {
+    state.batch = payload.batch;
+    state.batchesReceived += 1;
+    state.div.dataset.batchesReceived = String(state.batchesReceived);
+    const frames = payload.frames || [];
+    // Keep at most two batches queued so the chart never lags far behind training.
+    const backlog = Math.max(2 * frames.length, 2);
+    state.queue = state.queue.concat(frames).slice(-backlog);
+  }
+
+  loadPlotly(payload.plotly_url)
+    .then(() => {
+      if (!isNewBatch && themeChanged && state.current !== null && !state.drawing) {
+        drawFrame(state, state.current).catch((e) => console.error("live_chart", e));
+      }
+      schedule(state);
+    })
+    .catch((error) => {
+      state.div.textContent = `Could not load plotly.js: ${error.message}`;
+    });
+
+  return () => {
+    state.closed = true;
+    if (state.timer !== null) clearTimeout(state.timer);
+    state.resizeObserver.disconnect();
+    if (window.Plotly) window.Plotly.purge(state.div);
+    instances.delete(parentElement);
+  };
+}
