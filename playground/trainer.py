@@ -95,6 +95,9 @@ class Trainer:
             self.target_mean, self.target_scale = 0.0, 1.0
         self._T_train = self._targets(data.y_train)
         self._T_test = self._targets(data.y_test)
+        self._n_train = len(data.X_train)
+        self._X_all = np.vstack([data.X_train, data.X_test])
+        self._y_all = np.concatenate([data.y_train, data.y_test])
         self._rng = np.random.default_rng([config.seed, 1])
         self._order = np.arange(len(data.X_train))
         self._position = len(self._order)       # start of the next batch within _order
@@ -190,28 +193,26 @@ class Trainer:
         return self.network.targets(y)
 
     def _measure(self) -> tuple[float, ...]:
-        """Loss and accuracy (or RMSE and R^2) on the whole training and test sets."""
-        data = self.dataset
-        train_loss, train_out = self.network.loss_and_outputs(data.X_train, self._T_train)
-        test_loss, test_out = self.network.loss_and_outputs(data.X_test, self._T_test) \
-            if len(data.X_test) else (math.nan, None)
+        """Loss and accuracy (or RMSE and R^2) on the whole training and test sets.
+
+        Both sets go through the network in one forward pass (``_X_all``), then are split.
+        """
+        head, n = self.network.output_layer, self._n_train
+        z = self.network.output_sums(self._X_all)
+        outputs = head.activate(z)
+        train_loss = head.value(z[:n], outputs[:n], self._T_train)
+        has_test = len(z) > n
+        test_loss = head.value(z[n:], outputs[n:], self._T_test) if has_test else math.nan
         if self.task == "classification":
-            return (train_loss, test_loss, self._accuracy(train_out, data.y_train),
-                    self._accuracy(test_out, data.y_test))
-        train_rmse, train_r2 = self._rmse_r2(train_out, self._T_train)
-        test_rmse, test_r2 = self._rmse_r2(test_out, self._T_test)
+            correct = head.predicted_classes(outputs) == self._y_all
+            return (train_loss, test_loss, float(correct[:n].mean()),
+                    float(correct[n:].mean()) if has_test else math.nan)
+        train_rmse, train_r2 = self._rmse_r2(outputs[:n], self._T_train)
+        test_rmse, test_r2 = self._rmse_r2(outputs[n:], self._T_test) if has_test else (math.nan, math.nan)
         return train_loss, test_loss, train_rmse, test_rmse, train_r2, test_r2
 
-    def _accuracy(self, outputs: np.ndarray | None, y: np.ndarray) -> float:
-        if outputs is None:
-            return math.nan
-        predicted = np.argmax(self.network.output_layer.class_scores(outputs), axis=1)
-        return float(np.mean(predicted == y))
-
-    def _rmse_r2(self, outputs: np.ndarray | None, T: np.ndarray) -> tuple[float, float]:
+    def _rmse_r2(self, outputs: np.ndarray, T: np.ndarray) -> tuple[float, float]:
         """RMSE in the target's units and R^2 = 1 - SS_residual / SS_total."""
-        if outputs is None:
-            return math.nan, math.nan
         residual = float(np.sum((outputs - T) ** 2))
         total = float(np.sum((T - T.mean()) ** 2))
         rmse = math.sqrt(residual / len(T)) * self.target_scale

@@ -84,6 +84,11 @@ class OutputLayer:
         if not self.is_classifier:
             return np.asarray(y, dtype=np.float64).reshape(len(y), n_outputs)
         labels = np.asarray(y).astype(np.intp, copy=False)
+        n_classes = {"sigmoid": 2, "one_vs_rest": n_outputs + 1}.get(self.output, n_outputs)
+        if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+            hint = "; use softmax or one_vs_rest for more classes" if self.output == "sigmoid" else ""
+            raise ValueError(f"labels must be 0..{n_classes - 1} for the {self.output!r} head with "
+                             f"{n_outputs} output(s); got {labels.min()}..{labels.max()}{hint}")
         if self.output == "sigmoid":
             return (labels == 1).astype(np.float64).reshape(-1, 1)
         return one_hot(labels, n_outputs)
@@ -107,6 +112,12 @@ class OutputLayer:
         if self.output == "one_vs_rest":
             return np.hstack([y_hat, 1.0 - y_hat.sum(axis=1, keepdims=True)])
         return y_hat
+
+    def predicted_classes(self, y_hat: np.ndarray) -> np.ndarray:
+        """The predicted class of each row, (n,) ints: the argmax of ``class_scores``."""
+        if self.output == "sigmoid":
+            return (y_hat[:, 0] > 0.5).astype(np.intp)
+        return np.argmax(self.class_scores(y_hat), axis=1)
 
     # -- loss --------------------------------------------------------------------------
     def value(self, z: np.ndarray, y_hat: np.ndarray, T: np.ndarray) -> float:
