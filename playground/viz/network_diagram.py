@@ -30,6 +30,8 @@ WIDTHS = (0.4, 1.0, 2.0, 3.2, 4.5)
 MAX_HOVER_LINKS = 3000
 #: Largest layer (neurons) for which the neuron pictures are drawn.
 MAX_PICTURE_LAYER = 16
+LABEL_PX_PER_CHAR = 7.5
+ASSUMED_WIDTH_PX = 520
 
 
 def node_positions(layer_sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -182,11 +184,15 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     headers = ["Input"] + [f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] + ["Output"]
     top_y = float(max(p[1].max() for p in positions)) + half + 0.35
     width_units = (len(sizes) - 1) * COLUMN_PITCH * CELL + TILE * CELL
+    # Room for the input labels: about LABEL_PX_PER_CHAR px a character on a chart about
+    # ASSUMED_WIDTH_PX wide, converted to plot units.
+    label_px = LABEL_PX_PER_CHAR * max(len(n) for n in names[0]) + 12
+    left_units = max(1.0, label_px * width_units / max(ASSUMED_WIDTH_PX - label_px, 100))
     figure = go.Figure(traces)
     figure.update_layout(
         height=height, margin=dict(l=8, r=8, t=8, b=8), uirevision="network",
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
-        xaxis=dict(visible=False, range=[-1.4, width_units + 0.2], fixedrange=True),
+        xaxis=dict(visible=False, range=[-left_units, width_units + 0.2], fixedrange=True),
         yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True,
                    scaleanchor="x" if pictures else None),
         shapes=shapes,
