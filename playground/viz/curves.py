@@ -9,12 +9,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-TRAIN_COLOR = "#333333"
+TRAIN_COLOR = "#3b82c4"     # readable on light and dark backgrounds
 TEST_COLOR = "#f59322"
 
 
 def _finite_or_none(values: np.ndarray) -> np.ndarray:
-    return np.where(np.isfinite(values), values, np.nan).astype(np.float32)
+    return np.where(np.abs(values) <= np.finfo(np.float32).max, values, np.nan).astype(np.float32)
 
 
 def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250) -> go.Figure:

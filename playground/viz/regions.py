@@ -80,7 +80,7 @@ def region_values(trainer, raw_points: np.ndarray, discretize: bool = False) -> 
     with np.errstate(all="ignore"):
         predictions = trainer.predict(trainer.dataset.transform(raw_points))
     if trainer.task == "regression":
-        return predictions.astype(np.float32)
+        return np.clip(predictions, np.finfo(np.float32).min, np.finfo(np.float32).max).astype(np.float32)
     n_classes = predictions.shape[1]
     if n_classes == 2:
         value = 2.0 * predictions[:, 1] - 1.0
