@@ -7,8 +7,9 @@ from playground.engine.gradcheck import check_network
 from playground.engine.losses import LOSSES, OUTPUTS, VALID_LOSSES
 from playground.engine.network import INITIALISATIONS, Network
 from playground.engine.optimizers import OPTIMIZERS, Adam, Momentum, RMSProp, SGD, make_optimizer
+from playground.engine.recurrent import LSTM, RNN
 
 __all__ = [
     "ACTIVATIONS", "INITIALISATIONS", "LOSSES", "OPTIMIZERS", "OUTPUTS", "VALID_LOSSES",
-    "Adam", "Momentum", "Network", "RMSProp", "SGD", "check_network", "get_activation", "make_optimizer",
+    "Adam", "LSTM", "Momentum", "Network", "RNN", "RMSProp", "SGD", "check_network", "get_activation", "make_optimizer",
 ]
