@@ -125,12 +125,12 @@ class OutputLayer:
         n = z.shape[0]
         if self.loss == "squared_error":
             error = y_hat - T
-            return 0.5 * float(np.sum(error * error)) / n
+            return 0.5 * float(np.vdot(error, error)) / n
         if self.output == "softmax":
             shifted = z - z.max(axis=1, keepdims=True)
-            return float(np.sum(np.log(np.exp(shifted).sum(axis=1))) - np.sum(T * shifted)) / n
+            return float(np.sum(np.log(np.exp(shifted).sum(axis=1))) - np.vdot(T, shifted)) / n
         # -[t log s(z) + (1 - t) log(1 - s(z))] = softplus(z) - t z
-        return float(np.sum(np.logaddexp(0.0, z)) - np.sum(T * z)) / n
+        return float(np.sum(np.logaddexp(0.0, z)) - np.vdot(T, z)) / n
 
     def value_and_gradient(self, z: np.ndarray, y_hat: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
         """Mean loss over the n samples and its gradient dL/dz, shape (n, n_outputs)."""
@@ -140,7 +140,7 @@ class OutputLayer:
             # cross-entropy, dL/dz simplifies to (y_hat - t) / n.
             return self.value(z, y_hat, T), (y_hat - T) / n
         error = y_hat - T
-        value = 0.5 * float(np.sum(error * error)) / n
+        value = 0.5 * float(np.vdot(error, error)) / n  # vdot: one pass, no temporary array
         d_y_hat = error / n
         if self.output == "linear":
             return value, d_y_hat
