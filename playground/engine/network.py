@@ -99,6 +99,10 @@ class Network:
             raise ValueError(
                 f"layer_sizes needs an input and an output size, all >= 1; got {list(layer_sizes)}")
         n_hidden = len(sizes) - 2
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+        if not isinstance(activation, str) and not isinstance(activation, Sequence):
+            raise ValueError(f"activation must be a name or a list of names, got {activation!r}")
         names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
         if len(names) != n_hidden:
             raise ValueError(f"{n_hidden} hidden layers need {n_hidden} activations, got {len(names)}")
@@ -142,6 +146,9 @@ class Network:
 
     def set_parameters(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> None:
         """Copy ``weights`` and ``biases`` into the network, checking their shapes."""
+        if len(weights) != len(self.weights) or len(biases) != len(self.biases):
+            raise ValueError(f"expected {len(self.weights)} weight matrices and bias vectors, "
+                             f"got {len(weights)} and {len(biases)}")
         for W, new in zip(self.weights, weights, strict=True):
             if np.shape(new) != W.shape:
                 raise ValueError(f"weight shape {np.shape(new)} does not match {W.shape}")

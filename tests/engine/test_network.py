@@ -407,3 +407,19 @@ def test_regularization_penalty_is_added_to_the_loss_on_weights_only():
     for a, b, c in zip(g_plain["biases"], g_l1["biases"], g_l2["biases"]):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(seed=-1), "seed must be a whole number"),
+    (dict(seed=1.5), "seed must be a whole number"),
+    (dict(activation=None), "activation must be a name or a list"),
+])
+def test_bad_constructor_arguments_raise_clear_value_errors(options, message):
+    with pytest.raises(ValueError, match=message):
+        Network([2, 3, 1], **options)
+
+
+def test_set_parameters_with_the_wrong_number_of_arrays():
+    net = Network([2, 3, 1])
+    with pytest.raises(ValueError, match="expected 2 weight matrices"):
+        net.set_parameters(net.weights[:1], net.biases)
