@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+
+from playground.viz.figure import fast_figure
 
 TRAIN_COLOR = "#3b82c4"     # readable on light and dark backgrounds
 TEST_COLOR = "#f59322"
@@ -20,28 +21,29 @@ def _finite_or_none(values: np.ndarray) -> np.ndarray:
 def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250) -> go.Figure:
     """Two panels side by side: loss, then accuracy (classification) or RMSE (regression)."""
     score, score_title = ("accuracy", "Accuracy") if task == "classification" else ("rmse", "RMSE")
-    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                           subplot_titles=("Loss", score_title))
     iterations = history.iterations
-    for column, (metric, title) in enumerate((("loss", "loss"), (score, score_title)), start=1):
+    traces = []
+    for panel, (metric, title) in enumerate((("loss", "Loss"), (score, score_title)), start=1):
         for part, color, dash in (("train", TRAIN_COLOR, "solid"), ("test", TEST_COLOR, "dot")):
-            figure.add_trace(go.Scattergl(
-                x=iterations, y=_finite_or_none(history.column(f"{part}_{metric}")), mode="lines",
-                line=dict(color=color, width=2, dash=dash), name=f"{part} {title.lower()}",
-                legendgroup=part, showlegend=column == 1,
+            traces.append(dict(
+                type="scattergl", x=iterations, y=_finite_or_none(history.column(f"{part}_{metric}")),
+                xaxis=f"x{panel}", yaxis=f"y{panel}", mode="lines", line=dict(color=color, width=2, dash=dash),
+                name="training" if part == "train" else "test", legendgroup=part, showlegend=panel == 1,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",
-            ), row=1, col=column)
-    figure.update_xaxes(title=dict(text="iteration", standoff=2), rangemode="tozero")
-    figure.update_yaxes(type="log" if log_scale else "linear", row=1, col=1)
-    if task == "classification":
-        figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    figure.update_layout(
+            ))
+    axis_title = dict(text="iteration", standoff=2)
+    layout = dict(
         height=height, margin=dict(l=40, r=10, t=24, b=30), uirevision="curves",
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"),
+        legend=dict(orientation="h", x=0.44, xanchor="right", y=1.0, yanchor="bottom", font=dict(size=12)),
+        xaxis1=dict(domain=[0, 0.44], title=axis_title, rangemode="tozero", anchor="y1"),
+        xaxis2=dict(domain=[0.56, 1], title=axis_title, rangemode="tozero", anchor="y2"),
+        yaxis1=dict(type="log" if log_scale else "linear", anchor="x1"),
+        yaxis2=dict(anchor="x2", **(dict(range=[0, 1.02], tickformat=".0%") if task == "classification" else {})),
+        annotations=[dict(text=text, x=x, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
+                          showarrow=False, font=dict(size=14)) for text, x in (("Loss", 0), (score_title, 0.56))],
     )
-    figure.update_annotations(font_size=14)
-    return figure
+    return fast_figure(traces, layout)
 
 
 def curves_alt_text(history, task: str) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE
+from playground.viz.figure import fast_figure
 from playground.viz.regions import grid_inputs, plane_view
 
 TILE = 10
@@ -55,7 +56,7 @@ def layer_names(layer_sizes: list[int], input_names: list[str]) -> list[list[str
     return names
 
 
-def _link_traces(network, positions, names) -> list[go.Scatter]:
+def _link_traces(network, positions, names) -> list[dict]:
     half = (TILE / 2) * CELL
     segments = {}
     hover_x, hover_y, hover_text = [], [], []
@@ -85,11 +86,11 @@ def _link_traces(network, positions, names) -> list[go.Scatter]:
         sx, sy, ex, ey = (np.concatenate(p) for p in zip(*parts))
         xs = np.column_stack([sx, ex, np.full(len(sx), np.nan)]).ravel().astype(np.float32)
         ys = np.column_stack([sy, ey, np.full(len(sy), np.nan)]).ravel().astype(np.float32)
-        traces.append(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line=dict(color=POSITIVE if sign else NEGATIVE, width=WIDTHS[b]),
                                  opacity=0.85))
     if hover_x:
-        traces.append(go.Scatter(x=np.concatenate(hover_x).astype(np.float32),
+        traces.append(dict(type="scatter", x=np.concatenate(hover_x).astype(np.float32),
                                  y=np.concatenate(hover_y).astype(np.float32), mode="markers",
                                  marker=dict(size=7, opacity=0), text=hover_text, hoverinfo="text",
                                  showlegend=False))
@@ -117,7 +118,7 @@ def neuron_pictures(trainer, resolution: int = TILE) -> list[np.ndarray]:
     return pictures
 
 
-def _mosaic_trace(trainer, layer_sizes) -> go.Heatmap:
+def _mosaic_trace(trainer, layer_sizes) -> dict:
     tallest = max(layer_sizes)
     mosaic = np.full((tallest * NODE_PITCH, (len(layer_sizes) - 1) * COLUMN_PITCH + TILE), np.nan, np.float32)
     for column, (size, tiles) in enumerate(zip(layer_sizes, neuron_pictures(trainer))):
@@ -127,7 +128,7 @@ def _mosaic_trace(trainer, layer_sizes) -> go.Heatmap:
             row = top + j * NODE_PITCH
             mosaic[row:row + TILE, left:left + TILE] = tiles[j]
     rows, cols = mosaic.shape
-    return go.Heatmap(z=mosaic, x=(np.arange(cols) * CELL).astype(np.float32),
+    return dict(type="heatmap", z=mosaic, x=(np.arange(cols) * CELL).astype(np.float32),
                       y=(-np.arange(rows) * CELL).astype(np.float32), colorscale=DIVERGING, zmin=-1, zmax=1,
                       showscale=False, hoverinfo="skip")
 
@@ -159,8 +160,8 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     # Outlines: exact squares (shapes) around pictures; square markers for large networks.
     shapes = [dict(type="rect", x0=x - half, x1=x + half, y0=y - half, y1=y + half,
                    line=dict(color="#666666", width=1)) for x, y in zip(node_x, node_y)] if pictures else []
-    traces.append(go.Scatter(
-        x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="markers", showlegend=False,
+    traces.append(dict(
+        type="scatter", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="markers", showlegend=False,
         marker=dict(symbol="square", size=node_size, color="#dddddd", opacity=0 if pictures else 1,
                     line=dict(color="#555555", width=1)),
         text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
@@ -168,16 +169,16 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     bias_x = np.concatenate([p[0] - half for p in positions[1:]])
     bias_y = np.concatenate([p[1] - half for p in positions[1:]])
     biases = np.concatenate(network.biases)
-    traces.append(go.Scatter(
-        x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
+    traces.append(dict(
+        type="scatter", x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
         marker=dict(symbol="square", size=max(3.0, node_size / 4), color=np.clip(biases, -1, 1).astype(np.float32),
                     colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#555555", width=0.5)),
         text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
         hoverinfo="text",
     ))
     # Input labels to the left of the input column.
-    traces.append(go.Scatter(
-        x=(positions[0][0] - half - 0.15).astype(np.float32), y=positions[0][1].astype(np.float32),
+    traces.append(dict(
+        type="scatter", x=(positions[0][0] - half - 0.15).astype(np.float32), y=positions[0][1].astype(np.float32),
         mode="text", text=names[0], textposition="middle left", hoverinfo="skip", showlegend=False,
         textfont=dict(size=13 if sizes[0] <= 16 else 9),
     ))
@@ -188,18 +189,18 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     # ASSUMED_WIDTH_PX wide, converted to plot units.
     label_px = LABEL_PX_PER_CHAR * max(len(n) for n in names[0]) + 12
     left_units = max(1.0, label_px * width_units / max(ASSUMED_WIDTH_PX - label_px, 100))
-    figure = go.Figure(traces)
-    figure.update_layout(
+    layout = dict(
         height=height, margin=dict(l=8, r=8, t=8, b=8), uirevision="network",
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
         xaxis=dict(visible=False, range=[-left_units, width_units + 0.2], fixedrange=True),
-        yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True,
-                   scaleanchor="x" if pictures else None),
+        yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True),
         shapes=shapes,
         annotations=[dict(x=float(p[0][0]), y=top_y, text=h, showarrow=False, font=dict(size=13),
                           yanchor="bottom") for p, h in zip(positions, headers)],
     )
-    return figure
+    if pictures:
+        layout["yaxis"]["scaleanchor"] = "x"
+    return fast_figure(traces, layout)
 
 
 def network_alt_text(network, feature_names: list[str]) -> str:

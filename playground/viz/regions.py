@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE, class_colors, class_colorscale
+from playground.viz.figure import fast_figure
 
 RESOLUTION = 100
 
@@ -104,7 +105,7 @@ def _value_scale(trainer) -> dict:
     return {"colorscale": class_colorscale(n_classes), "zmin": 0.0, "zmax": float(n_classes)}
 
 
-def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[go.Scattergl]:
+def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
     data = trainer.dataset
     sets = [("training", data.raw_train, data.y_train, "white", 1)]
     if show_test:
@@ -119,8 +120,8 @@ def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[go.Scatterg
             palette = [NEGATIVE, POSITIVE] if data.n_classes == 2 else class_colors(data.n_classes)
             marker = dict(color=np.array(palette)[np.asarray(y, dtype=np.intp)])
         marker.update(size=6 if len(x) < 1500 else 4, line=dict(color=outline, width=width))
-        traces.append(go.Scattergl(x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
-                                   hoverinfo="skip", showlegend=show_test))
+        traces.append(dict(type="scattergl", x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
+                           hoverinfo="skip", showlegend=show_test))
     return traces
 
 
@@ -130,18 +131,18 @@ def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False
     view = plane_view(trainer.dataset, x_axis, y_axis)
     xs, ys, raw = grid_inputs(view, resolution)
     values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
-    heatmap = go.Heatmap(x=xs.astype(np.float32), y=ys.astype(np.float32), z=values, showscale=False,
-                         hoverinfo="skip", **_value_scale(trainer))
-    figure = go.Figure([heatmap, *_point_traces(trainer, view, show_test)])
-    figure.update_layout(
+    heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), z=values, showscale=False,
+                   hoverinfo="skip", **_value_scale(trainer))
+    layout = dict(
         height=height, margin=dict(l=40, r=10, t=10, b=36), uirevision="regions",
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
         xaxis=dict(title=dict(text=view.x_label, standoff=4), range=list(view.x_range), constrain="domain"),
-        yaxis=dict(title=dict(text=view.y_label, standoff=4), range=list(view.y_range),
-                   scaleanchor="x" if trainer.dataset.domain is not None else None),
+        yaxis=dict(title=dict(text=view.y_label, standoff=4), range=list(view.y_range)),
     )
-    return figure
+    if trainer.dataset.domain is not None:
+        layout["yaxis"]["scaleanchor"] = "x"
+    return fast_figure([heatmap, *_point_traces(trainer, view, show_test)], layout)
 
 
 def regions_alt_text(trainer, x_axis: int = 0, y_axis: int = 1) -> str:
