@@ -1,0 +1,108 @@
+"""The playground's figures: valid Plotly, the right numbers, bounded size."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from playground.config import DEFAULT, PRESETS
+from playground.data import DATASETS
+from playground.trainer import Trainer
+from playground.viz.curves import curves_alt_text, curves_figure
+from playground.viz.network_diagram import MAX_HOVER_LINKS, network_alt_text, network_figure, neuron_pictures
+from playground.viz.regions import grid_inputs, plane_view, region_values, regions_alt_text, regions_figure
+
+
+def _validated(figure: go.Figure) -> go.Figure:
+    """Rebuild with Plotly's validation on: a misspelt property raises here."""
+    return go.Figure(figure.to_dict())
+
+
+@pytest.mark.parametrize("dataset", list(DATASETS))
+def test_every_dataset_draws_valid_figures(dataset):
+    trainer = Trainer(DEFAULT.with_changes(dataset=dataset, n_points=200))
+    trainer.step(3)
+    for figure in (network_figure(trainer), regions_figure(trainer, show_test=True, discretize=True),
+                   curves_figure(trainer.history, trainer.task, log_scale=True)):
+        _validated(figure)
+    assert "Decision regions" in regions_alt_text(trainer)
+    assert "iterations" in curves_alt_text(trainer.history, trainer.task)
+    assert "Network diagram" in network_alt_text(trainer.network, trainer.dataset.feature_names)
+
+
+def test_binary_region_values_are_2p_minus_1():
+    trainer = Trainer(DEFAULT)
+    view = plane_view(trainer.dataset)
+    _, _, raw = grid_inputs(view, 7)
+    values = region_values(trainer, raw)
+    p = trainer.predict(trainer.dataset.transform(raw))[:, 1]
+    np.testing.assert_allclose(values, 2 * p - 1, rtol=1e-6)
+    assert values.dtype == np.float32
+    assert set(np.unique(region_values(trainer, raw, discretize=True))) <= {-1.0, 1.0}
+
+
+def test_multiclass_region_values_encode_class_and_confidence():
+    trainer = Trainer(DEFAULT.with_changes(dataset="blobs", n_classes=4))
+    trainer.step(200)
+    _, _, raw = grid_inputs(plane_view(trainer.dataset), 11)
+    values = region_values(trainer, raw)
+    scores = trainer.predict(trainer.dataset.transform(raw))
+    np.testing.assert_array_equal(np.floor(values).astype(int), np.argmax(scores, axis=1))
+    confidence = (scores.max(axis=1) - 0.25) / 0.75
+    np.testing.assert_allclose(values - np.floor(values), 0.999 * confidence, atol=1e-5)
+
+
+def test_tables_hold_other_inputs_at_their_mean():
+    trainer = Trainer(DEFAULT.with_changes(dataset="wine"))
+    view = plane_view(trainer.dataset, 2, 5)
+    _, _, raw = grid_inputs(view, 5)
+    assert view.holds_others and (view.x_label, view.y_label) == ("ash", "total_phenols")
+    others = np.delete(raw, [2, 5], axis=1)
+    np.testing.assert_allclose(others, np.tile(np.delete(trainer.dataset.raw_train.mean(axis=0), [2, 5]), (25, 1)))
+    assert plane_view(trainer.dataset, 40, 1).x_axis == 0            # out of range falls back
+
+
+def test_regions_grid_is_100_by_100_float32_and_points_on_top():
+    trainer = Trainer(DEFAULT)
+    figure = regions_figure(trainer, show_test=True)
+    heatmap = figure.data[0]
+    assert heatmap.type == "heatmap" and np.asarray(heatmap.z).shape == (100, 100)
+    assert np.asarray(heatmap.z).dtype == np.float32
+    points = [trace for trace in figure.data[1:]]
+    assert [len(t.x) for t in points] == [len(trainer.dataset.raw_train), len(trainer.dataset.raw_test)]
+
+
+def test_network_diagram_links_are_grouped_and_weights_hoverable():
+    trainer = Trainer(DEFAULT)
+    figure = network_figure(trainer)
+    hover = [t for t in figure.data if t.type == "scatter" and t.text and "weight" in str(t.text[0])]
+    assert len(hover) == 1 and len(hover[0].text) == sum(W.size for W in trainer.network.weights)
+    first = trainer.network.weights[0][0, 0]
+    assert f"x1 → h1.1: weight {first:+.3f}" == hover[0].text[0]
+    biases = [t for t in figure.data if t.text is not None and "bias of" in str(t.text[0])]
+    assert len(biases[0].text) == sum(b.size for b in trainer.network.biases)
+
+
+def test_large_network_stays_a_few_traces():
+    trainer = Trainer(DEFAULT.with_changes(hidden_layers=(64,) * 10, hidden_activation="relu"))
+    figure = network_figure(trainer)
+    assert sum(W.size for W in trainer.network.weights) > MAX_HOVER_LINKS
+    assert len(figure.data) <= 2 * 5 + 4
+    assert not any(t.type == "heatmap" for t in figure.data)      # no neuron pictures at this size
+
+
+def test_neuron_pictures_show_each_neurons_output():
+    trainer = Trainer(PRESETS["tf_default"].config)
+    pictures = neuron_pictures(trainer, resolution=6)
+    assert [p.shape for p in pictures] == [(2, 6, 6), (4, 6, 6), (2, 6, 6), (1, 6, 6)]
+    # Input x1 varies across (columns), x2 up (rows, top row = largest x2).
+    assert np.all(np.diff(pictures[0][0], axis=1) > 0) and np.all(np.diff(pictures[0][1], axis=0) < 0)
+    assert all(np.abs(p).max() <= 1 for p in pictures)
+
+
+def test_curves_after_a_long_run_stay_small():
+    trainer = Trainer(DEFAULT.with_changes(batch_size=5000, hidden_layers=(2,)))
+    trainer.step(10_000)
+    figure = curves_figure(trainer.history, trainer.task)
+    assert all(len(trace.x) <= 4096 for trace in figure.data)
+    assert figure.data[0].x[-1] == 10_000
