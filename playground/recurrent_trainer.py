@@ -1,0 +1,362 @@
+"""The recurrent lab's controller: settings -> task data + sequence model, stepped one iteration at a time.
+
+An *iteration* is one optimizer update on one fresh training batch of ``batch_size``
+sequences of length T, drawn from the trainer's own generator (``default_rng([seed, 1])``),
+so the same settings give the same batches in the same order on every run, and an RNN and
+an LSTM built from the same settings see exactly the same data. The validation set is a
+fixed batch of ``VALIDATION_SIZE`` sequences from the task's held-out stream.
+
+Records, both bounded (:class:`playground.history.History`):
+
+* ``history``: the training loss of every iteration (measured on its batch, before the
+  update), columns ``("train_loss",)``;
+* ``validation``: the validation loss (and accuracy for classification tasks) at
+  iteration 0, every ``VALIDATION_EVERY`` iterations and at the end of every ``step(n)``
+  call, so the counters are always current. Columns ``("validation_loss",)`` or
+  ``("validation_loss", "validation_accuracy")``.
+
+Divergence (a NaN or infinite loss, gradient or parameter) stops training, restores the
+last finite parameters and explains in ``diverged``, as :class:`playground.trainer.Trainer`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from playground.data.sequences import SequenceTask, get_task, load_corpus
+from playground.engine.optimizers import make_optimizer
+from playground.engine.recurrent import CELLS, LSTM
+from playground.engine.sequence_model import SequenceModel
+from playground.history import History
+
+MIN_HIDDEN, MAX_HIDDEN = 1, 128
+MIN_BATCH, MAX_BATCH = 1, 256
+MIN_LEARNING_RATE, MAX_LEARNING_RATE = 1e-5, 10.0
+MAX_CLIP_NORM = 1000.0
+OPTIMIZER_CHOICES = ("adam", "sgd")
+VALIDATION_SIZE = 128
+VALIDATION_EVERY = 50
+MAX_SIDE_BY_SIDE_ITERATIONS = 2000
+# Settings that change the model or its data: a change builds a new trainer. The others
+# (learning rate, optimizer, clipping, truncation, batch size) apply to the running model.
+REBUILD_FIELDS = ("task", "cell", "hidden_size", "length", "seed")
+
+
+@dataclass(frozen=True)
+class RecurrentSettings:
+    """Every knob of the recurrent lab.
+
+    Attributes
+    ----------
+    task : str
+        A key of :data:`playground.data.sequences.SEQUENCE_TASKS`.
+    cell : {"rnn", "lstm"}
+    hidden_size : int
+        H, 1 to 128.
+    length : int
+        Sequence length T, within the task's range (adding problem: 10 to 200).
+    learning_rate : float
+    optimizer : {"adam", "sgd"}
+    clip_norm : float
+        Clip all gradients together to this global norm; 0 for no clipping.
+    truncation : int
+        Backpropagate through at most k steps; 0 for full BPTT.
+    batch_size : int
+        Sequences per training batch.
+    seed : int
+        Seeds the initial parameters and the training batches.
+    """
+
+    task: str = "adding"
+    cell: str = "lstm"
+    hidden_size: int = 32
+    length: int = 100
+    learning_rate: float = 0.01
+    optimizer: str = "adam"
+    clip_norm: float = 1.0
+    truncation: int = 0
+    batch_size: int = 32
+    seed: int = 0
+
+    @property
+    def sequence_task(self) -> SequenceTask:
+        return get_task(self.task)
+
+    def with_changes(self, **changes) -> RecurrentSettings:
+        """A validated copy with some fields changed. A new task with no ``length`` given
+        keeps T if the task allows it and takes the task's default otherwise."""
+        if "task" in changes and "length" not in changes:
+            task = get_task(changes["task"])
+            if not task.min_length <= self.length <= task.max_length:
+                changes["length"] = task.default_length
+        return validate(replace(self, **changes))
+
+
+def _whole(name: str, value, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+
+
+def validate(settings: RecurrentSettings) -> RecurrentSettings:
+    """Return ``settings`` unchanged if every field is allowed; otherwise raise ValueError."""
+    task = get_task(settings.task)          # DataError (a ValueError) names the valid tasks
+    if settings.cell not in CELLS:
+        raise ValueError(f"unknown cell {settings.cell!r}; choose one of: {', '.join(CELLS)}")
+    _whole("hidden size", settings.hidden_size, MIN_HIDDEN, MAX_HIDDEN)
+    _whole(f"sequence length for {task.label}", settings.length, task.min_length, task.max_length)
+    _whole("truncation", settings.truncation, 0, settings.length)
+    _whole("batch size", settings.batch_size, MIN_BATCH, MAX_BATCH)
+    _whole("seed", settings.seed, 0, 2**31 - 1)
+    if settings.optimizer not in OPTIMIZER_CHOICES:
+        raise ValueError(f"unknown optimizer {settings.optimizer!r}; choose one of: "
+                         f"{', '.join(OPTIMIZER_CHOICES)}")
+    if not MIN_LEARNING_RATE <= settings.learning_rate <= MAX_LEARNING_RATE:
+        raise ValueError(f"learning rate must be between {MIN_LEARNING_RATE:g} and {MAX_LEARNING_RATE:g}, "
+                         f"got {settings.learning_rate!r}")
+    if not 0 <= settings.clip_norm <= MAX_CLIP_NORM:
+        raise ValueError(f"clipping norm must be between 0 (off) and {MAX_CLIP_NORM:g}, "
+                         f"got {settings.clip_norm!r}")
+    return settings
+
+
+def defaults_for(task_name: str, **changes) -> RecurrentSettings:
+    """The default settings with ``task_name`` at its default sequence length."""
+    return validate(replace(RecurrentSettings(), **{"task": task_name,
+                                                    "length": get_task(task_name).default_length, **changes}))
+
+
+@dataclass(frozen=True)
+class SequenceView:
+    """What the model does on one validation sequence, for the pictures (length T).
+
+    Attributes
+    ----------
+    inputs : ndarray (T, I)
+    targets : ndarray
+        (T, K) or (K,) float targets (mse tasks), (T,) or () int labels (classification).
+    outputs : ndarray
+        Predictions of the same shape as float targets (mse) or class probabilities
+        (T, K) / (K,) (classification).
+    marks : ndarray of bool (T,)
+    hidden : ndarray (T, H)
+        Hidden states h_t.
+    cell_states : ndarray (T, H) or None
+        c_t (LSTM only).
+    gates : dict of str to ndarray (T, H), or None
+        ``input``, ``forget``, ``cell_candidate``, ``output`` (LSTM only).
+    """
+
+    inputs: np.ndarray
+    targets: np.ndarray
+    outputs: np.ndarray
+    marks: np.ndarray
+    hidden: np.ndarray
+    cell_states: np.ndarray | None
+    gates: dict[str, np.ndarray] | None
+
+
+class RecurrentTrainer:
+    """Owns a task's data and a :class:`SequenceModel`; ``step(n)`` trains.
+
+    Parameters
+    ----------
+    settings : RecurrentSettings
+    """
+
+    def __init__(self, settings: RecurrentSettings):
+        self.settings = validate(settings)
+        self.task = settings.sequence_task
+        self.model = SequenceModel.for_task(
+            self.task, settings.cell, settings.hidden_size, seed=settings.seed, optimizer=settings.optimizer,
+            learning_rate=settings.learning_rate, clip_norm=settings.clip_norm or None,
+            truncation=settings.truncation or None)
+        self.validation_set = self.task.validation_set(VALIDATION_SIZE, settings.length, seed=settings.seed)
+        self._rng = np.random.default_rng([settings.seed, 1])
+        self.iteration = 0
+        self.diverged: str | None = None
+        self.is_classification = self.task.loss == "cross_entropy"
+        self.history = History(("train_loss",))
+        self.validation = History(("validation_loss", "validation_accuracy") if self.is_classification
+                                  else ("validation_loss",))
+        self._measure_validation()
+
+    # -- training ---------------------------------------------------------------------------
+    def step(self, n: int = 1) -> int:
+        """Run up to ``n`` iterations; returns how many ran (fewer if training diverged).
+
+        Validation is measured every ``VALIDATION_EVERY`` iterations and after the last one.
+        """
+        done = 0
+        with np.errstate(all="ignore"):
+            while done < n and self.diverged is None:
+                self._iterate()
+                if self.diverged is None:
+                    done += 1
+                    if self.iteration % VALIDATION_EVERY == 0:
+                        self._measure_validation()
+            if self.diverged is None and self.validation.last()["iteration"] != self.iteration:
+                self._measure_validation()
+        return done
+
+    def _iterate(self) -> None:
+        settings = self.settings
+        batch = self.task.batch(settings.batch_size, settings.length, rng=self._rng)
+        parameters = list(self.model.parameters.values())
+        backup = [p.copy() for p in parameters]
+        loss = self.model.train_step(batch.inputs, batch.targets)
+        if not math.isfinite(loss):
+            self._diverge(backup, f"the loss became {'NaN' if math.isnan(loss) else 'infinite'}")
+            return
+        if self.model.diverged:
+            self._diverge(backup, "the gradients stopped being finite numbers")
+            return
+        if not all(np.isfinite(p).all() for p in parameters):
+            self._diverge(backup, "the parameters stopped being finite numbers")
+            return
+        self.iteration += 1
+        self.history.append(self.iteration, (loss,))
+
+    def _diverge(self, backup: list[np.ndarray], what: str) -> None:
+        for current, saved in zip(self.model.parameters.values(), backup):
+            np.copyto(current, saved)
+        self.model.diverged = False
+        self.diverged = (
+            f"Training diverged at iteration {self.iteration + 1}: {what}. The learning rate "
+            f"{self.settings.learning_rate:g} is probably too large"
+            f"{'' if self.settings.clip_norm else ' without clipping'}. The model is kept as it was at "
+            f"iteration {self.iteration}; lower the learning rate to continue, or press Reset.")
+
+    def _measure_validation(self) -> None:
+        data = self.validation_set
+        backup = [p.copy() for p in self.model.parameters.values()]
+        with np.errstate(all="ignore"):
+            result = self.model.evaluate(data.inputs, data.targets)
+        loss = result["loss"]
+        if not math.isfinite(loss):
+            self._diverge(backup, f"the validation loss became {'NaN' if math.isnan(loss) else 'infinite'}")
+            return
+        values = (result["loss"], result["accuracy"]) if self.is_classification else (result["loss"],)
+        self.validation.append(self.iteration, values)
+
+    # -- live settings -----------------------------------------------------------------------
+    def apply_settings(self, settings: RecurrentSettings) -> None:
+        """Apply a new learning rate, optimizer, clipping, truncation or batch size in place.
+
+        A change of task, cell, hidden size, sequence length or seed raises ValueError: build
+        a new trainer for it. Changing the optimizer starts it afresh (no moments carried over).
+        """
+        validate(settings)
+        if needs_rebuild(self.settings, settings):
+            raise ValueError("this change needs a new model: build a new RecurrentTrainer")
+        model = self.model
+        if settings.optimizer != self.settings.optimizer:
+            model.optimizer = make_optimizer(settings.optimizer, settings.learning_rate)
+        model.learning_rate = settings.learning_rate
+        model.clip_norm = settings.clip_norm or None
+        model.truncation = settings.truncation or None
+        if self.diverged and settings != self.settings:
+            self.diverged = None
+        self.settings = settings
+
+    # -- what the page shows --------------------------------------------------------------------
+    @property
+    def metrics(self) -> dict[str, float]:
+        """{"iteration", "train_loss", "validation_loss"[, "validation_accuracy"]}; the training
+        loss is NaN before the first iteration."""
+        last = self.history.last()
+        return {**self.validation.last(), "iteration": self.iteration,
+                "train_loss": last["train_loss"] if last else math.nan}
+
+    @property
+    def gradient_flow(self) -> np.ndarray | None:
+        """(T,) norm of dL/dh_t on the last training batch, or None before the first iteration."""
+        flow = self.model.gradient_flow
+        return None if flow is None else flow.copy()
+
+    @property
+    def cell_gradient_flow(self) -> np.ndarray | None:
+        """(T,) norm of dL/dc_t on the last training batch (LSTM only), else None."""
+        flow = getattr(self.model.cell, "cell_gradient_flow", None)
+        return None if flow is None else flow.copy()
+
+    def inspect(self, index: int = 0) -> SequenceView:
+        """Run the model on validation sequence ``index`` and keep everything the pictures need."""
+        data = self.validation_set
+        with np.errstate(all="ignore"):
+            outputs = self.model.predict(data.inputs[index:index + 1])[0]
+        cell = self.model.cell
+        is_lstm = isinstance(cell, LSTM)
+        return SequenceView(
+            inputs=data.inputs[index], targets=data.targets[index], outputs=outputs, marks=data.marks[index],
+            hidden=cell.hidden_states[0].copy(),
+            cell_states=cell.cell_states[0].copy() if is_lstm else None,
+            gates={name: values[0].copy() for name, values in cell.gates.items()} if is_lstm else None)
+
+    def hidden_states_for(self, text: str) -> np.ndarray:
+        """(len(text), H) hidden states of the characters model reading ``text`` (its own corpus's
+        characters only; DataError otherwise)."""
+        if self.task.name != "text":
+            raise ValueError("only the characters task reads text")
+        codes = load_corpus().encode(text)
+        inputs = np.zeros((1, len(codes), self.task.input_size))
+        inputs[0, np.arange(len(codes)), codes] = 1.0
+        with np.errstate(all="ignore"):
+            self.model.predict(inputs)
+        return self.model.cell.hidden_states[0].copy()
+
+    def sample_text(self, length: int = 200, seed: int = 0, temperature: float = 1.0) -> str:
+        """``length`` characters generated by the characters model, starting after a space."""
+        if self.task.name != "text":
+            raise ValueError("only the characters task generates text")
+        corpus = load_corpus()
+        with np.errstate(all="ignore"):
+            codes = self.model.sample(int(corpus.encode(" ")[0]), length, np.random.default_rng(seed),
+                                      temperature)
+        return corpus.decode(codes)
+
+
+def needs_rebuild(old: RecurrentSettings, new: RecurrentSettings) -> bool:
+    """True when going from ``old`` to ``new`` needs a new model (see ``REBUILD_FIELDS``)."""
+    return any(getattr(old, name) != getattr(new, name) for name in REBUILD_FIELDS)
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """An RNN and an LSTM trained on the same task, data and budget.
+
+    Attributes
+    ----------
+    settings : the shared settings (``cell`` is that of the trainer they were taken from).
+    iterations : how many iterations each was asked to run.
+    trainers : {"rnn": RecurrentTrainer, "lstm": RecurrentTrainer} after training.
+    """
+
+    settings: RecurrentSettings
+    iterations: int
+    trainers: dict[str, RecurrentTrainer]
+
+    @property
+    def histories(self) -> dict[str, tuple[History, History]]:
+        """cell -> (training history, validation history)."""
+        return {name: (t.history, t.validation) for name, t in self.trainers.items()}
+
+    @property
+    def gradient_flows(self) -> dict[str, np.ndarray | None]:
+        """cell -> (T,) gradient flow on the last training batch."""
+        return {name: t.gradient_flow for name, t in self.trainers.items()}
+
+
+def train_side_by_side(settings: RecurrentSettings, iterations: int) -> SideBySide:
+    """Train an RNN and an LSTM from ``settings`` (same task, T, seed, hence same batches and
+    validation set) for the same number of iterations, at most ``MAX_SIDE_BY_SIDE_ITERATIONS``."""
+    _whole("side-by-side iterations", iterations, 1, MAX_SIDE_BY_SIDE_ITERATIONS)
+    trainers = {}
+    for cell in CELLS:
+        trainer = RecurrentTrainer(validate(replace(settings, cell=cell)))
+        trainer.step(iterations)
+        trainers[cell] = trainer
+    return SideBySide(settings, iterations, trainers)
