@@ -1,0 +1,338 @@
+"""The playground page, driven through ``streamlit.testing.v1.AppTest`` on the real ``app.py``.
+
+``app.py`` uses ``st.navigation``; AppTest runs it (the default page is the playground).
+Values are read from ``at.session_state`` (the config and the trainer) and from what the
+page shows (``at.metric``, ``at.error``, ``at.warning``, ``at.info``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import config as cfg
+from playground.trainer import Trainer
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "app.py"
+BAD_CSV = REPO / "tests" / "data" / "bad_csv"
+GOOD_CSV = REPO / "tests" / "data" / "good_csv"
+
+
+def open_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    if query:
+        at.query_params = dict(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    matches = [m for m in at.metric if m.label == label]
+    assert matches, f"no metric labelled {label!r}: {[m.label for m in at.metric]}"
+    return matches[0].value
+
+
+def metric_delta(at: AppTest, label: str) -> str | None:
+    return next(m.delta for m in at.metric if m.label == label)
+
+
+def trainer(at: AppTest) -> Trainer:
+    return at.session_state["trainer"]
+
+
+def config(at: AppTest) -> cfg.Config:
+    return at.session_state["config"]
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def assert_same_parameters(actual: Trainer, expected: Trainer) -> None:
+    assert len(actual.network.weights) == len(expected.network.weights)
+    for got, want in zip(actual.network.weights + actual.network.biases,
+                         expected.network.weights + expected.network.biases):
+        np.testing.assert_array_equal(got, want)
+
+
+# -- the default page -----------------------------------------------------------------------------
+def test_the_page_opens_on_the_default_setup_at_iteration_zero():
+    at = open_app()
+
+    assert config(at) == cfg.DEFAULT
+    assert trainer(at).network.layer_sizes == [2, 4, 2, 1]
+    assert metric(at, "Iteration") == "0"
+    assert metric(at, "Epoch") == "0"
+    assert [m.label for m in at.metric] == ["Iteration", "Epoch", "Training loss", "Test loss",
+                                           "Training accuracy", "Test accuracy"]
+    assert not at.error and not at.warning
+    assert at.session_state["playing"] is False
+    # The URL carries the whole set-up, seed included.
+    assert at.query_params.get("seed") in ("0", ["0"])
+    assert at.query_params.get("hidden_layers") in ("4,2", ["4,2"])
+
+
+def test_step_moves_the_iteration_to_one_and_changes_the_loss():
+    at = open_app()
+    loss_before = trainer(at).metrics["train_loss"]
+    weights_before = [w.copy() for w in trainer(at).network.weights]
+
+    click(at, "step")
+
+    assert trainer(at).iteration == 1
+    assert metric(at, "Iteration") == "1"
+    loss_after = trainer(at).metrics["train_loss"]
+    assert loss_after != loss_before
+    assert metric(at, "Training loss") == f"{loss_after:.3f}"
+    # The change since the last frame is shown beside the loss.
+    assert metric_delta(at, "Training loss") == f"{loss_after - loss_before:+.4f}"
+    assert any(not np.array_equal(a, b) for a, b in zip(weights_before, trainer(at).network.weights))
+
+
+def test_step_epoch_runs_one_pass_over_the_training_data():
+    at = open_app()
+    per_epoch = trainer(at).iterations_per_epoch
+    assert per_epoch == 25          # 250 training points, batch 10
+
+    click(at, "step_epoch")
+
+    assert trainer(at).iteration == per_epoch
+    assert metric(at, "Epoch") == "1"
+    assert metric(at, "Iteration") == f"{per_epoch}"
+
+
+# -- architecture -------------------------------------------------------------------------------
+def test_adding_a_layer_rebuilds_the_network_at_iteration_zero():
+    at = open_app()
+    click(at, "step")
+    click(at, "step")
+    assert trainer(at).iteration == 2
+
+    click(at, "layers_plus")
+
+    assert config(at).hidden_layers == (4, 2, 2)
+    assert trainer(at).network.layer_sizes == [2, 4, 2, 2, 1]
+    assert trainer(at).iteration == 0
+    assert metric(at, "Iteration") == "0"
+    # The new layer has its own +/- buttons.
+    assert at.button(key="neurons_plus_2") is not None
+
+
+def test_neuron_and_layer_buttons_change_the_layer_sizes():
+    at = open_app()
+    click(at, "step")
+
+    click(at, "neurons_plus_0")
+    assert trainer(at).network.layer_sizes == [2, 5, 2, 1]
+    assert trainer(at).iteration == 0
+
+    click(at, "neurons_minus_1")
+    assert trainer(at).network.layer_sizes == [2, 5, 1, 1]
+    assert at.button(key="neurons_minus_1").disabled     # cannot go below one neuron
+
+    click(at, "layers_minus")
+    click(at, "layers_minus")
+    assert config(at).hidden_layers == ()
+    assert trainer(at).network.layer_sizes == [2, 1]
+    assert at.button(key="layers_minus").disabled
+    assert not at.exception
+
+
+def test_reset_restores_the_same_initial_weights():
+    at = open_app()
+    fresh = Trainer(config(at))
+    assert_same_parameters(trainer(at), fresh)
+    for _ in range(3):
+        click(at, "step")
+    assert trainer(at).iteration == 3
+    assert any(not np.array_equal(a, b) for a, b in zip(trainer(at).network.weights, fresh.network.weights))
+
+    click(at, "reset")
+
+    assert trainer(at).iteration == 0
+    assert metric(at, "Iteration") == "0"
+    assert_same_parameters(trainer(at), Trainer(config(at)))
+    assert_same_parameters(trainer(at), fresh)
+
+
+# -- presets ------------------------------------------------------------------------------------
+def load_preset(at: AppTest, name: str) -> AppTest:
+    # Choosing reruns the page (as in the browser) before the button is pressed.
+    at.selectbox(key="preset_choice").set_value(name).run()
+    return click(at, "load_preset")
+
+
+def test_the_blog_iris_preset_loads():
+    at = open_app()
+
+    load_preset(at, "blog_iris")
+
+    assert config(at) == cfg.PRESETS["blog_iris"].config
+    assert trainer(at).dataset.name.lower().startswith("iris")
+    assert trainer(at).network.layer_sizes == [4, 10, 2]
+    assert trainer(at).network.output == "one_vs_rest"
+    assert at.selectbox(key="w_dataset").value == "iris"      # the widgets show the preset
+    assert trainer(at).iteration == 0
+    assert not at.error and not at.warning
+    click(at, "step")
+    assert trainer(at).iteration == 1
+
+
+# -- the URL ------------------------------------------------------------------------------------
+def test_a_url_with_bad_values_falls_back_to_defaults_with_a_notice():
+    at = open_app({"learning_rate": "banana", "hidden_layers": "999", "foo": "1"})
+
+    warnings = " ".join(w.value for w in at.warning)
+    assert "learning_rate" in warnings and "banana" in warnings
+    assert "hidden_layers" in warnings
+    assert "foo" in warnings
+    assert len(at.warning) == 3
+    assert config(at) == cfg.DEFAULT
+    assert trainer(at).network.layer_sizes == [2, 4, 2, 1]
+    # The notices are shown once; the address bar is rewritten with valid values.
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.query_params.get("learning_rate") in ("0.03", ["0.03"])
+    assert "foo" not in at.query_params
+
+
+def test_a_url_reproduces_the_same_data_and_initial_network():
+    query = {"dataset": "xor", "hidden_layers": "8,3", "seed": "7", "data_seed": "3", "learning_rate": "0.1",
+             "hidden_activation": "relu"}
+    at = open_app(query)
+
+    expected = cfg.DEFAULT.with_changes(dataset="xor", hidden_layers=(8, 3), seed=7, data_seed=3,
+                                        learning_rate=0.1, hidden_activation="relu")
+    assert config(at) == expected
+    assert not at.warning
+    fresh = Trainer(expected)
+    assert_same_parameters(trainer(at), fresh)
+    np.testing.assert_array_equal(trainer(at).dataset.X_train, fresh.dataset.X_train)
+
+
+# -- CSV upload ---------------------------------------------------------------------------------
+def choose_csv(at: AppTest, path: Path) -> AppTest:
+    at.selectbox(key="w_dataset").set_value("csv").run()
+    assert "Upload a CSV file" in " ".join(i.value for i in at.info)
+    at.file_uploader(key="csv_file").upload(path.name, path.read_bytes(), "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("ragged_rows.csv", "Line 7 has 4 values"),
+    ("one_class.csv", "only one class"),
+    ("binary_data.csv", "not a CSV text file"),
+])
+def test_a_csv_error_is_shown_as_a_message(name, words):
+    at = choose_csv(open_app(), BAD_CSV / name)
+
+    shown = [e.value for e in at.error] + [i.value for i in at.info]
+    assert any(words in text for text in shown), shown
+    assert trainer(at) is None
+    assert words in at.session_state["build_error"]
+    assert not at.metric          # no training view without data
+
+
+def test_a_csv_error_in_session_state_is_shown_as_a_message():
+    """The same path without the uploader: bytes stored as the sidebar stores them."""
+    at = open_app()
+    data = (BAD_CSV / "too_few_rows.csv").read_bytes()
+    at.session_state["csv_upload"] = {"name": "too_few_rows.csv", "size": len(data), "data": data,
+                                      "target": None}
+    at.selectbox(key="w_dataset").set_value("csv").run()
+
+    assert not at.exception
+    assert any("at least 10 are needed" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_a_good_csv_trains():
+    at = choose_csv(open_app(), GOOD_CSV / "semicolon.csv")
+
+    assert trainer(at) is not None, at.session_state["build_error"]
+    assert not at.error
+    click(at, "step")
+    assert trainer(at).iteration == 1
+
+
+# -- nothing raises -----------------------------------------------------------------------------
+def test_every_dataset_opens_and_steps_without_an_exception():
+    at = open_app()
+    for name in cfg.DATASET_CHOICES:
+        at.selectbox(key="w_dataset").set_value(name).run()
+        assert not at.exception, (name, at.exception)
+        assert config(at).dataset == name
+        if name == "csv":
+            assert trainer(at) is None
+            continue
+        assert not at.error, (name, [e.value for e in at.error])
+        assert trainer(at).iteration == 0, name
+        click(at, "step")
+        assert trainer(at).iteration == 1, name
+        assert metric(at, "Iteration") == "1", name
+        assert all(m.value not in ("nan", "inf") for m in at.metric), name
+
+
+def test_every_preset_loads_and_steps_without_an_exception():
+    at = open_app()
+    for name, preset in cfg.PRESETS.items():
+        load_preset(at, name)
+        assert config(at) == preset.config, name
+        assert trainer(at).iteration == 0, name
+        assert not at.error, (name, [e.value for e in at.error])
+        click(at, "step")
+        assert trainer(at).iteration == 1, name
+
+
+# -- playing ------------------------------------------------------------------------------------
+def test_play_advances_and_pause_stops():
+    at = open_app({"speed": "5"})
+
+    click(at, "play")
+    assert at.session_state["playing"] is True
+    assert at.button(key="play").label == "⏸ Pause"
+    assert at.button(key="step").disabled
+    first = trainer(at).iteration
+    assert first > 0 and first % 5 == 0          # whole frames of `speed` iterations
+    at.run()                                      # the next frame batch (run_every in the browser)
+    assert not at.exception
+    second = trainer(at).iteration
+    assert second > first
+    assert metric(at, "Iteration") == f"{second:,}"
+
+    click(at, "play")                             # now labelled Pause
+    assert at.session_state["playing"] is False
+    assert at.button(key="play").label == "▶ Play"
+    stopped = trainer(at).iteration
+    at.run()
+    assert trainer(at).iteration == stopped
+
+
+def test_the_speed_slider_sets_iterations_per_frame():
+    at = open_app()
+    at.select_slider(key="toolbar_speed").set_value(100).run()
+    assert config(at).speed == 100
+
+    click(at, "play")
+
+    assert trainer(at).iteration >= 100 and trainer(at).iteration % 100 == 0
+    click(at, "play")
+
+
+def test_divergence_pauses_and_says_why():
+    at = open_app({"dataset": "plane", "learning_rate": "10", "hidden_layers": "64,64,64,64", "speed": "100"})
+
+    click(at, "play")
+
+    assert trainer(at).diverged is not None
+    assert "diverged" in trainer(at).diverged
+    assert at.session_state["playing"] is False
+    assert any("diverged" in e.value for e in at.error)
+    assert at.button(key="play").label == "▶ Play"
+    assert all(m.value.lower() not in ("nan", "inf") for m in at.metric)
