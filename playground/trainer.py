@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import math
+import time
 
 import numpy as np
 
@@ -131,13 +132,24 @@ class Trainer:
         return math.ceil(len(self.dataset.X_train) / self.batch_size)
 
     # -- training ---------------------------------------------------------------------------
-    def step(self, n: int = 1) -> int:
-        """Run up to ``n`` iterations; returns how many ran (fewer if training diverged)."""
+    def step(self, n: int = 1, *, record_every: int = 1, max_seconds: float | None = None) -> int:
+        """Run up to ``n`` iterations; returns how many ran.
+
+        Fewer run if training diverges, or if ``max_seconds`` of wall time pass first (the
+        page's frame budget while playing fast). Every iteration is measured and recorded
+        unless ``record_every`` > 1: then only every ``record_every``-th iteration, and
+        always the last one, is measured on the whole training and test sets (measuring
+        costs as much as training a small batch, so fast playing measures less often).
+        """
         done = 0
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         with np.errstate(all="ignore"):
             while done < n and self.diverged is None:
-                self._iterate()
+                last = done + 1 == n or (deadline is not None and done % 8 == 7 and time.perf_counter() > deadline)
+                self._iterate(measure=last or (self.iteration + 1) % record_every == 0)
                 done += self.diverged is None
+                if last:
+                    break
         return done
 
     def step_epoch(self) -> int:
@@ -160,31 +172,43 @@ class Trainer:
             self.epoch += 1
         return data.X_train[batch], self._T_train[batch]
 
-    def _iterate(self) -> None:
+    def _iterate(self, measure: bool = True) -> None:
+        """One update. The loss is checked before the update and, if measured, after it,
+        so the parameters kept on divergence are always finite ones."""
         network, config = self.network, self.config
         X, T = self._next_batch()
         masks = network.draw_dropout_masks(len(X), config.dropout, self._rng) if config.dropout else None
         loss, grads = network.loss_and_gradients_for_targets(X, T, config.l1, config.l2, masks)
         params = network.weights + network.biases
+        if not math.isfinite(loss):
+            if not all(np.isfinite(p).all() for p in params):
+                self._restore_backup(params)
+            return self._stop("NaN" if math.isnan(loss) else "infinite")
         for saved, current in zip(self._backup, params):
             np.copyto(saved, current)
         self.optimizer.step(params, grads["weights"] + grads["biases"])
-        metrics = self._measure()
-        if not (math.isfinite(loss) and math.isfinite(metrics[0])):
-            for current, saved in zip(params, self._backup):
-                np.copyto(current, saved)
-            self.diverged = (
-                f"Training diverged at iteration {self.iteration + 1}: the loss became "
-                f"{'NaN' if math.isnan(loss) or math.isnan(metrics[0]) else 'infinite'}. "
-                f"The learning rate {config.learning_rate:g} is probably too large for this set-up. "
-                f"The network is kept as it was at iteration {self.iteration}; "
-                "lower the learning rate to continue, or press Reset."
-            )
-            return
+        if measure:
+            metrics = self._measure()
+            if not math.isfinite(metrics[0]):
+                self._restore_backup(params)
+                return self._stop("NaN" if math.isnan(metrics[0]) else "infinite")
         self.iteration += 1
-        self.history.append(self.iteration, metrics)
+        if measure:
+            self.history.append(self.iteration, metrics)
         if self.snapshots.wants(self.iteration):
             self._take_snapshot()
+
+    def _restore_backup(self, params: list[np.ndarray]) -> None:
+        for current, saved in zip(params, self._backup):
+            np.copyto(current, saved)
+
+    def _stop(self, what: str) -> None:
+        self.diverged = (
+            f"Training diverged at iteration {self.iteration + 1}: the loss became {what}. "
+            f"The learning rate {self.config.learning_rate:g} is probably too large for this set-up. "
+            f"The network is kept as it was at iteration {self.iteration}; "
+            "lower the learning rate to continue, or press Reset."
+        )
 
     # -- measuring --------------------------------------------------------------------------
     def _targets(self, y: np.ndarray) -> np.ndarray:

@@ -238,3 +238,32 @@ def test_regression_metrics_are_in_target_units():
     rmse = np.sqrt(np.mean((predictions - trainer.dataset.y_train) ** 2))
     assert metrics["train_rmse"] == pytest.approx(rmse, rel=1e-9)
     assert 0.2 < metrics["train_r2"] < 1
+
+
+# -- playing fast: measuring less often, a time budget per frame -------------------------------
+def test_record_every_measures_every_kth_iteration_and_always_the_last():
+    trainer = Trainer(DEFAULT)
+    assert trainer.step(25, record_every=10) == 25
+    np.testing.assert_array_equal(trainer.history.iterations, [0, 10, 20, 25])
+    reference = Trainer(DEFAULT)
+    reference.step(25)
+    # Measuring less often changes nothing in the training itself.
+    for a, b in zip(trainer.network.weights, reference.network.weights):
+        np.testing.assert_array_equal(a, b)
+    assert trainer.metrics["train_loss"] == reference.metrics["train_loss"]
+
+
+def test_max_seconds_stops_early_and_measures_the_last_iteration():
+    trainer = Trainer(DEFAULT.with_changes(hidden_layers=(32, 32, 32)))
+    ran = trainer.step(1_000_000, record_every=100, max_seconds=0.05)
+    assert 0 < ran < 1_000_000 and trainer.iteration == ran
+    assert trainer.history.iterations[-1] == ran
+
+
+def test_divergence_is_caught_when_measuring_less_often():
+    config = DEFAULT.with_changes(dataset="plane", hidden_layers=(8, 8), hidden_activation="relu",
+                                  learning_rate=10.0, batch_size=5000, init="he")
+    trainer = Trainer(config)
+    trainer.step(500, record_every=50)
+    assert trainer.diverged is not None
+    assert all(np.isfinite(p).all() for p in trainer.network.parameters())

@@ -4,6 +4,9 @@ The training view is one ``st.fragment``: Step and Step epoch rerun only it; whi
 it reruns every ``FRAME_SECONDS`` on its own (``run_every``, set by a full rerun when Play
 or Pause is pressed), runs ``FRAMES_PER_RUN`` frames of ``speed`` iterations each, and
 hands all of them to the live charts, which play them in place between reruns.
+
+At high speeds a frame trains at most ``FRAME_TRAINING_SECONDS`` (so the picture keeps
+moving) and measures the whole data sets at most ``MEASUREMENTS_PER_FRAME`` times.
 """
 from __future__ import annotations
 
@@ -23,6 +26,10 @@ from playground.viz.regions import plane_view, regions_alt_text, regions_figure
 
 FRAME_SECONDS = 0.3
 FRAMES_PER_RUN = 4
+#: Most wall time spent training per frame, so that even the fastest speed keeps >= 10 frames/s.
+FRAME_TRAINING_SECONDS = 0.05
+#: While playing, measure the whole data sets about this many times per frame at most.
+MEASUREMENTS_PER_FRAME = 100
 DIAGRAM_HEIGHT = 400
 REGIONS_HEIGHT = 300
 CURVES_HEIGHT = 190
@@ -100,7 +107,8 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
     diagrams, regions = [], []
     for _ in range(n_frames):
         if advance:
-            trainer.step(config.speed)
+            trainer.step(config.speed, record_every=max(1, config.speed // MEASUREMENTS_PER_FRAME),
+                         max_seconds=FRAME_TRAINING_SECONDS)
         diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT))
         regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
                                       x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT))
