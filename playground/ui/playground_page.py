@@ -134,7 +134,8 @@ def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     """Play/Pause, Step, Step epoch, Reset and speed; returns (step clicked, epoch clicked)."""
     config = session.config()
     play, step, epoch, reset, speed = st.columns([1.1, 1, 1.2, 1, 2.2], vertical_alignment="bottom")
-    if play.button("⏸ Pause" if playing else "▶ Play", key="play", type="primary", width="stretch"):
+    if play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+                   key="play", type="primary", width="stretch"):
         _toggle_play()
         st.rerun()      # a full rerun re-creates the fragment with (or without) run_every
     stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update",
@@ -159,7 +160,12 @@ def training_view() -> None:
     """The fragment's body: act on the toolbar, train, and draw."""
     trainer = session.trainer()
     if trainer is None:
-        st.info(st.session_state.get(session.BUILD_ERROR) or "Choose a dataset to begin.")
+        problem = st.session_state.get(session.BUILD_ERROR)
+        if session.config().dataset == "csv" and not st.session_state.get(session.CSV):
+            st.info("Upload a CSV file in the sidebar to train on your own data. "
+                    "Each row is an example; choose the column to predict.")
+        else:
+            st.error(problem or "This set-up could not be built.")
         return
     playing = st.session_state.get(session.PLAYING, False)
     stepped, epoch_clicked = toolbar(trainer, playing)
@@ -231,8 +237,6 @@ def page() -> None:
     session.sync_url()
     for notice in session.take_notices():
         st.toast(notice) if notice.startswith("Loaded the preset") else st.warning(notice)
-    if st.session_state.get(session.BUILD_ERROR) and session.config().dataset != "csv":
-        st.error(st.session_state[session.BUILD_ERROR])
     playing = st.session_state.get(session.PLAYING, False)
     st.fragment(training_view, run_every=FRAME_SECONDS if playing and trainer else None)()
     view_options(trainer)

@@ -105,7 +105,8 @@ def _build(current: Config) -> Trainer | None:
         else:
             trainer = Trainer(current)
     except DataError as error:
-        st.session_state[BUILD_ERROR] = str(error)
+        source = f"{st.session_state[CSV]['name']}: " if current.dataset == "csv" else ""
+        st.session_state[BUILD_ERROR] = f"{source}{error}"
         return None
     except ValueError as error:
         st.session_state[BUILD_ERROR] = f"This set-up cannot be built: {error}"

@@ -26,8 +26,8 @@ def _with_current(options: tuple, current) -> list:
     return sorted({*options, current})
 
 
-def _load_preset(name: str) -> None:
-    preset = cfg.PRESETS[name]
+def _load_preset() -> None:
+    preset = cfg.PRESETS[st.session_state["preset_choice"]]
     session.set_config(preset.config)
     session.request_rebuild()
     st.session_state[session.PLAYING] = False
@@ -38,7 +38,8 @@ def presets() -> None:
     st.markdown("**Presets**")
     choice = st.selectbox("Preset", list(cfg.PRESETS), format_func=lambda n: cfg.PRESETS[n].label,
                           key="preset_choice", label_visibility="collapsed")
-    st.button("Load preset", key="load_preset", on_click=_load_preset, args=(choice,), width="stretch")
+    st.caption(cfg.PRESETS[choice].description)
+    st.button("Load preset", key="load_preset", on_click=_load_preset, width="stretch")
 
 
 def _regenerate() -> None:
@@ -57,9 +58,8 @@ def _csv_upload() -> None:
         session.request_rebuild()
     try:
         columns = list(read_csv_table(stored["data"]).columns)
-    except DataError as error:
-        st.error(f"{upload.name}: {error}")
-        return
+    except DataError:
+        return      # the page shows the problem beside the charts
     target = st.selectbox("Column to predict", columns, index=len(columns) - 1, key="csv_target")
     task = st.selectbox("Task", ["inferred", "classification", "regression"], key="csv_task")
     drop_text = st.checkbox("Drop non-numeric feature columns", key="csv_drop_text")

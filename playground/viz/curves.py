@@ -26,7 +26,7 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
     for panel, (metric, title) in enumerate((("loss", "Loss"), (score, score_title)), start=1):
         for part, color, dash in (("train", TRAIN_COLOR, "solid"), ("test", TEST_COLOR, "dot")):
             traces.append(dict(
-                type="scattergl", x=iterations, y=_finite_or_none(history.column(f"{part}_{metric}")),
+                type="scatter", x=iterations, y=_finite_or_none(history.column(f"{part}_{metric}")),
                 xaxis=f"x{panel}", yaxis=f"y{panel}", mode="lines", line=dict(color=color, width=2, dash=dash),
                 name="training" if part == "train" else "test", legendgroup=part, showlegend=panel == 1,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",

@@ -157,9 +157,13 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     flat_names = [n for layer in names for n in layer]
     pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
     node_size = max(4.0, min(40.0, TILE * CELL * pixels_per_unit))
-    # Outlines: exact squares (shapes) around pictures; square markers for large networks.
-    shapes = [dict(type="rect", x0=x - half, x1=x + half, y0=y - half, y1=y + half,
-                   line=dict(color="#666666", width=1)) for x, y in zip(node_x, node_y)] if pictures else []
+    if pictures:   # exact square outlines around the pictures: one line trace, not a shape per node
+        corners_x = np.array([-half, half, half, -half, -half, np.nan])
+        corners_y = np.array([-half, -half, half, half, -half, np.nan])
+        traces.append(dict(type="scatter", mode="lines", hoverinfo="skip", showlegend=False,
+                           x=(node_x[:, None] + corners_x).ravel().astype(np.float32),
+                           y=(node_y[:, None] + corners_y).ravel().astype(np.float32),
+                           line=dict(color="#666666", width=1)))
     traces.append(dict(
         type="scatter", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="markers", showlegend=False,
         marker=dict(symbol="square", size=node_size, color="#dddddd", opacity=0 if pictures else 1,
@@ -194,7 +198,6 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
         xaxis=dict(visible=False, range=[-left_units, width_units + 0.2], fixedrange=True),
         yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True),
-        shapes=shapes,
         annotations=[dict(x=float(p[0][0]), y=top_y, text=h, showarrow=False, font=dict(size=13),
                           yanchor="bottom") for p, h in zip(positions, headers)],
     )

@@ -22,6 +22,10 @@ from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE, class_colors, c
 from playground.viz.figure import fast_figure
 
 RESOLUTION = 100
+#: Above this many points the scatter is drawn with WebGL; below it SVG redraws faster.
+WEBGL_POINTS = 2000
+#: Grid points times hidden neurons allowed for one picture: bigger networks get a coarser grid.
+GRID_BUDGET = 2_000_000
 
 
 @dataclass
@@ -76,6 +80,13 @@ def grid_inputs(view: PlaneView, resolution: int) -> tuple[np.ndarray, np.ndarra
     return xs, ys, raw
 
 
+def grid_resolution(network, largest: int = RESOLUTION) -> int:
+    """Grid points per side: ``largest``, or fewer (at least 40) so that a big network's
+    picture still costs about ``GRID_BUDGET`` neuron evaluations (10 x 64: 56 x 56)."""
+    hidden = max(sum(network.layer_sizes[1:-1]), 1)
+    return int(np.clip(np.sqrt(GRID_BUDGET / hidden), 40, largest))
+
+
 def region_values(trainer, raw_points: np.ndarray, discretize: bool = False) -> np.ndarray:
     """The colour value of each raw point (see the module docstring), float32 (m,)."""
     with np.errstate(all="ignore"):
@@ -120,7 +131,7 @@ def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
             palette = [NEGATIVE, POSITIVE] if data.n_classes == 2 else class_colors(data.n_classes)
             marker = dict(color=np.array(palette)[np.asarray(y, dtype=np.intp)])
         marker.update(size=6 if len(x) < 1500 else 4, line=dict(color=outline, width=width))
-        traces.append(dict(type="scattergl", x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
+        traces.append(dict(type="scattergl" if len(x) > WEBGL_POINTS else "scatter", x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
                            hoverinfo="skip", showlegend=show_test))
     return traces
 
@@ -129,6 +140,7 @@ def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False
                    y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360) -> go.Figure:
     """Heatmap of the network's output over the plane, training (and test) points on top."""
     view = plane_view(trainer.dataset, x_axis, y_axis)
+    resolution = grid_resolution(trainer.network, resolution)
     xs, ys, raw = grid_inputs(view, resolution)
     values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
     heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), z=values, showscale=False,

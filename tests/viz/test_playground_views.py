@@ -106,3 +106,11 @@ def test_curves_after_a_long_run_stay_small():
     figure = curves_figure(trainer.history, trainer.task)
     assert all(len(trace.x) <= 4096 for trace in figure.data)
     assert figure.data[0].x[-1] == 10_000
+
+
+def test_big_networks_get_a_coarser_grid():
+    from playground.viz.regions import grid_resolution
+    assert grid_resolution(Trainer(DEFAULT).network) == 100
+    big = Trainer(DEFAULT.with_changes(hidden_layers=(64,) * 10, hidden_activation="relu"))
+    assert grid_resolution(big.network) == 55          # sqrt(2e6 / 640) = 55.9
+    assert np.asarray(regions_figure(big).data[0].z).shape == (55, 55)
