@@ -324,8 +324,12 @@ class SequenceTask:
     max_length: int
     make: Callable[..., SequenceBatch]
 
-    def batch(self, batch_size: int, length: int | None = None, rng=0) -> SequenceBatch:
-        """A training batch (``length`` defaults to ``default_length``)."""
+    def batch(self, batch_size: int, length: int | None = None, *, rng) -> SequenceBatch:
+        """A training batch (``length`` defaults to ``default_length``).
+
+        ``rng`` is a ``numpy.random.Generator`` (pass the same one on every call to get a
+        fresh batch each time) or an int seed (the same seed gives the same batch).
+        """
         return self.make(batch_size, self.default_length if length is None else length, rng)
 
     def validation_set(self, size: int = 1000, length: int | None = None, seed: int = 0) -> SequenceBatch:

@@ -11,5 +11,6 @@ from playground.engine.recurrent import LSTM, RNN
 
 __all__ = [
     "ACTIVATIONS", "INITIALISATIONS", "LOSSES", "OPTIMIZERS", "OUTPUTS", "VALID_LOSSES",
-    "Adam", "LSTM", "Momentum", "Network", "RNN", "RMSProp", "SGD", "check_network", "get_activation", "make_optimizer",
+    "Adam", "LSTM", "Momentum", "Network", "RNN", "RMSProp", "SGD",
+    "check_network", "get_activation", "make_optimizer",
 ]
