@@ -39,6 +39,7 @@ OPTIMIZER_CHOICES = ("adam", "sgd")
 VALIDATION_SIZE = 128
 VALIDATION_EVERY = 50
 MAX_SIDE_BY_SIDE_ITERATIONS = 2000
+SIDE_BY_SIDE_POINTS = 20
 # Settings that change the model or its data: a change builds a new trainer. The others
 # (learning rate, optimizer, clipping, truncation, batch size) apply to the running model.
 REBUILD_FIELDS = ("task", "cell", "hidden_size", "length", "seed")
@@ -85,12 +86,15 @@ class RecurrentSettings:
         return get_task(self.task)
 
     def with_changes(self, **changes) -> RecurrentSettings:
-        """A validated copy with some fields changed. A new task with no ``length`` given
-        keeps T if the task allows it and takes the task's default otherwise."""
-        if "task" in changes and "length" not in changes:
-            task = get_task(changes["task"])
-            if not task.min_length <= self.length <= task.max_length:
-                changes["length"] = task.default_length
+        """A validated copy with some fields changed.
+
+        A new task with no ``length`` given takes the task's default T; a shorter T lowers
+        the truncation to T if it was longer.
+        """
+        if "task" in changes and "length" not in changes and changes["task"] != self.task:
+            changes["length"] = get_task(changes["task"]).default_length
+        if "length" in changes and "truncation" not in changes:
+            changes["truncation"] = min(self.truncation, changes["length"])
         return validate(replace(self, **changes))
 
 
@@ -352,11 +356,17 @@ class SideBySide:
 
 def train_side_by_side(settings: RecurrentSettings, iterations: int) -> SideBySide:
     """Train an RNN and an LSTM from ``settings`` (same task, T, seed, hence same batches and
-    validation set) for the same number of iterations, at most ``MAX_SIDE_BY_SIDE_ITERATIONS``."""
+    validation set) for the same number of iterations, at most ``MAX_SIDE_BY_SIDE_ITERATIONS``.
+
+    Each is stepped in ``SIDE_BY_SIDE_POINTS`` chunks, so that its validation curve has about
+    that many points however short the run.
+    """
     _whole("side-by-side iterations", iterations, 1, MAX_SIDE_BY_SIDE_ITERATIONS)
+    chunk = math.ceil(iterations / SIDE_BY_SIDE_POINTS)
     trainers = {}
     for cell in CELLS:
         trainer = RecurrentTrainer(validate(replace(settings, cell=cell)))
-        trainer.step(iterations)
+        while trainer.iteration < iterations and trainer.diverged is None:
+            trainer.step(min(chunk, iterations - trainer.iteration))
         trainers[cell] = trainer
     return SideBySide(settings, iterations, trainers)

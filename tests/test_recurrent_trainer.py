@@ -129,11 +129,14 @@ def test_bad_settings_raise_clear_errors(changes, message):
         RecurrentSettings().with_changes(**changes)
 
 
-def test_changing_task_keeps_or_resets_the_length():
-    settings = RecurrentSettings(task="adding", length=100)
-    assert settings.with_changes(task="temporal_order").length == 100
-    assert settings.with_changes(task="text").length == 100
-    assert RecurrentSettings(task="sine", length=300).with_changes(task="adding").length == 100
+def test_a_new_task_takes_its_default_length_and_truncation_follows_a_shorter_length():
+    settings = RecurrentSettings(task="adding", length=120, truncation=80)
+    assert settings.with_changes(task="temporal_order").length == 50
+    assert settings.with_changes(task="temporal_order").truncation == 50
+    assert settings.with_changes(task="text", length=30).length == 30
+    assert settings.with_changes(task="adding").length == 120
+    assert RecurrentSettings(length=100, truncation=60).with_changes(length=40).truncation == 40
+    assert RecurrentSettings(length=100, truncation=20).with_changes(length=40).truncation == 20
 
 
 def test_side_by_side_trains_both_cells_on_identical_data():

@@ -66,7 +66,7 @@ def _loss_baseline(task: SequenceTask) -> tuple[float, str]:
     """
     if task.metric == "accuracy":
         guess = math.log(task.output_size)
-        return guess, f"uniform guess: ln {task.output_size} = {guess:.2f}"
+        return guess, f"guessing: ln {task.output_size}"
     return task.baseline, f"baseline {task.baseline:.3g}"
 
 
@@ -76,7 +76,7 @@ def _loss_traces(figure: go.Figure, history: History, validation: History, *, na
     figure.add_trace(go.Scatter(
         x=history.iterations, y=_float32(history.column("train_loss")), mode="lines",
         line=dict(color=train_color, width=1 if faint else 1.5), opacity=0.45 if faint else 0.9,
-        name=f"{name}training loss", legendgroup=f"{name}train", showlegend=show_legend,
+        name=f"{name}training loss", legendgroup=f"{name}train", showlegend=show_legend and not faint,
         hovertemplate=f"{name}training loss %{{y:.4g}} at iteration %{{x}}<extra></extra>"), row=1, col=col)
     figure.add_trace(go.Scatter(
         x=validation.iterations, y=_float32(validation.column("validation_loss")), mode="lines+markers",
@@ -95,15 +95,39 @@ def _accuracy_trace(figure: go.Figure, validation: History, *, name: str, color:
         row=1, col=col)
 
 
-def _baseline_line(figure: go.Figure, value: float, label: str, col: int) -> None:
-    figure.add_hline(y=value, line=dict(color=BASELINE_COLOR, dash="dash", width=1.5), row=1, col=col,
-                     annotation_text=label, annotation_position="top right",
-                     annotation_font=dict(color=BASELINE_COLOR, size=12))
+def _baseline_line(figure: go.Figure, value: float, label: str, col: int, *, log: bool = False) -> None:
+    """A dashed horizontal line at ``value`` in panel ``col``, labelled just above its left end."""
+    figure.add_hline(y=value, line=dict(color=BASELINE_COLOR, dash="dash", width=1.5), row=1, col=col)
+    axis = "" if col == 1 else str(col)
+    figure.add_annotation(text=label, x=0, xref=f"x{axis} domain", xanchor="left", yanchor="bottom",
+                          y=math.log10(value) if log else value, yref=f"y{axis}", showarrow=False,
+                          font=dict(color=BASELINE_COLOR, size=12))
+
+
+def _log_ticks(values: np.ndarray) -> list[float]:
+    """Tick values for a log axis over the finite positive ``values`` (one more each side):
+    1, 2 and 5 times each power of ten over up to two decades, the powers alone beyond,
+    so that a narrow axis still has readable labels and a wide one is not crowded."""
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values):
+        return [0.1, 1.0]
+    low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
+    multiples = (1, 2, 5) if high - low <= 2 else (1,)
+    ticks = [m * 10.0 ** e for e in range(low, high + 1) for m in multiples]
+    inside = [t for t in ticks if values.min() <= t <= values.max()]
+    below = [t for t in ticks if t < values.min()][-1:]
+    above = [t for t in ticks if t > values.max()][:1]
+    return below + inside + above
 
 
 def _loss_axes(figure: go.Figure, task: SequenceTask, classification: bool) -> None:
     figure.update_xaxes(title=dict(text="iteration", standoff=2), rangemode="tozero")
-    figure.update_yaxes(type="linear" if classification else "log", row=1, col=1)
+    if classification:
+        figure.update_yaxes(type="linear", row=1, col=1)
+    else:
+        losses = np.concatenate([np.asarray(trace.y, dtype=np.float64) for trace in figure.data
+                                 if trace.xaxis in (None, "x") and trace.y is not None] + [[task.baseline]])
+        figure.update_yaxes(type="log", tickvals=_log_ticks(losses), tickformat=".2~g", row=1, col=1)
     if classification:
         figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
         if task.metric == "accuracy":
@@ -124,7 +148,7 @@ def loss_figure(history: History, validation: History, task: SequenceTask, *, he
                  show_legend=True)
     if classification:
         _accuracy_trace(figure, validation, name="", color=TEST_COLOR, col=2, show_legend=False)
-    _baseline_line(figure, *_loss_baseline(task), col=1)
+    _baseline_line(figure, *_loss_baseline(task), col=1, log=not classification)
     _loss_axes(figure, task, classification)
     return _layout(figure, height, "recurrent-loss",
                    legend=dict(orientation="h", x=0, y=-0.22, yanchor="top"))
@@ -159,23 +183,25 @@ def _adding_prediction(figure: go.Figure, view, task) -> None:
     figure.add_trace(go.Bar(x=steps, y=_float32(values), name="values",
                             marker_color=np.where(view.marks, MARK_COLOR, BASELINE_COLOR).tolist(),
                             hovertemplate="step %{x}: value %{y:.2f}<extra></extra>"), row=1, col=1)
-    figure.add_trace(go.Bar(x=["target", "prediction"], y=_float32([view.targets[0], view.outputs[0]]),
+    figure.add_trace(go.Bar(x=["target", "model"], y=_float32([view.targets[0], view.outputs[0]]),
                             marker_color=[TEST_COLOR, TRAIN_COLOR], name="sum",
                             text=[f"{view.targets[0]:.2f}", f"{view.outputs[0]:.2f}"], textposition="outside",
                             hovertemplate="%{x}: %{y:.3f}<extra></extra>"), row=1, col=2)
     figure.update_yaxes(range=[0, 1.05], row=1, col=1)
-    figure.update_yaxes(range=[0, 2.4], row=1, col=2)
+    answers = (float(view.targets[0]), float(view.outputs[0]))
+    figure.update_yaxes(range=[min(0.0, *answers) - 0.1, max(2.0, *answers) * 1.2], row=1, col=2)
 
 
 def _temporal_order_prediction(figure: go.Figure, view, task) -> None:
-    symbols = np.asarray(TEMPORAL_ORDER_SYMBOLS)[view.inputs.argmax(axis=1)]
-    steps = np.arange(len(symbols))
-    figure.add_trace(go.Scatter(
-        x=steps, y=np.zeros(len(steps), dtype=np.float32), mode="text", text=symbols.tolist(),
-        textfont=dict(color=np.where(view.marks, MARK_COLOR, BASELINE_COLOR).tolist(),
-                      size=np.where(view.marks, 20, 12).tolist()),
-        hovertemplate="step %{x}: %{text}<extra></extra>", name="symbols"), row=1, col=1)
-    figure.update_yaxes(visible=False, range=[-1, 1], row=1, col=1)
+    codes = view.inputs.argmax(axis=1)
+    steps = np.arange(len(codes))
+    for marked, color, size in ((False, BASELINE_COLOR, 5), (True, MARK_COLOR, 11)):
+        chosen = view.marks == marked
+        figure.add_trace(go.Scatter(
+            x=steps[chosen], y=[TEMPORAL_ORDER_SYMBOLS[c] for c in codes[chosen]], mode="markers",
+            marker=dict(color=color, size=size), name="marked" if marked else "distractors",
+            hovertemplate="step %{x}: %{y}<extra></extra>"), row=1, col=1)
+    figure.update_yaxes(categoryorder="array", categoryarray=list(TEMPORAL_ORDER_SYMBOLS), row=1, col=1)
     classes = temporal_order_classes()
     truth = int(view.targets)
     colors = [TEST_COLOR if k == truth else TRAIN_COLOR for k in range(len(classes))]
@@ -207,8 +233,9 @@ def _text_prediction(figure: go.Figure, view, task) -> None:
 
 
 _PREDICTIONS = {"sine": (_sine_prediction, "Next value: target and prediction", None),
-                "adding": (_adding_prediction, "Values (marked in pink)", "Sum of the marked"),
-                "temporal_order": (_temporal_order_prediction, "The sequence (X/Y marked)", "Answer"),
+                "adding": (_adding_prediction, "Values (the two marked in pink)", "Their sum"),
+                "temporal_order": (_temporal_order_prediction, "The symbols of one sequence (X/Y in pink)",
+                                   "Answer"),
                 "text": (_text_prediction, "Probability given to the true next character "
                                            "(blue: it was the top guess)", None)}
 
@@ -217,7 +244,7 @@ def prediction_figure(view, task: SequenceTask, *, height: int = 260) -> go.Figu
     """What the model answers on one validation sequence ``view`` (a ``SequenceView``)."""
     draw, left_title, right_title = _PREDICTIONS[task.name]
     if right_title:
-        figure = make_subplots(rows=1, cols=2, column_widths=[0.75, 0.25], horizontal_spacing=0.08,
+        figure = make_subplots(rows=1, cols=2, column_widths=[0.72, 0.28], horizontal_spacing=0.1,
                                subplot_titles=(left_title, right_title))
     else:
         figure = make_subplots(rows=1, cols=1, subplot_titles=(left_title,))
@@ -260,12 +287,12 @@ def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
     input, forget and output gates in [0, 1] (grey closed, blue open). The marked inputs
     are dotted pink lines, labelled with their value (adding) or symbol (temporal order).
     """
-    panels = [("hidden state h<sub>t</sub>", view.hidden, "coloraxis")]
+    panels = [("hidden h<sub>t</sub>", view.hidden, "coloraxis")]
     if view.gates is not None:
-        panels += [("cell state c<sub>t</sub>", view.cell_states, "coloraxis2"),
-                   ("input gate i<sub>t</sub>", view.gates["input"], "coloraxis3"),
-                   ("forget gate f<sub>t</sub>", view.gates["forget"], "coloraxis3"),
-                   ("output gate o<sub>t</sub>", view.gates["output"], "coloraxis3")]
+        panels += [("cell c<sub>t</sub>", view.cell_states, "coloraxis2"),
+                   ("input gate", view.gates["input"], "coloraxis3"),
+                   ("forget gate", view.gates["forget"], "coloraxis3"),
+                   ("output gate", view.gates["output"], "coloraxis3")]
     rows = len(panels)
     figure = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.035 if rows > 1 else 0.0)
     steps = np.arange(len(view.marks))
@@ -273,22 +300,28 @@ def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
         figure.add_trace(go.Heatmap(
             z=_float32(values.T), x=steps, coloraxis=axis, name=name,
             hovertemplate=f"{name}, unit %{{y}}, step %{{x}}: %{{z:.3f}}<extra></extra>"), row=row, col=1)
-        figure.update_yaxes(title=dict(text=name, font=dict(size=12), standoff=2), showticklabels=rows == 1,
-                            row=row, col=1)
+        if rows > 1:        # a label beside each short row; the unit numbers are in the hover text
+            low, high = figure.layout[f"yaxis{row if row > 1 else ''}"].domain
+            figure.add_annotation(text=name, x=0, y=(low + high) / 2, xref="paper", yref="paper",
+                                  xanchor="right", xshift=-4, showarrow=False, font=dict(size=12))
+            figure.update_yaxes(showticklabels=False, row=row, col=1)
+        else:
+            figure.update_yaxes(title=dict(text=f"{name}: hidden unit", standoff=2), row=row, col=1)
     _draw_marks(figure, _mark_labels(view, task), rows)
     figure.update_xaxes(title=dict(text="time step t", standoff=2), row=rows, col=1)
-    colorbar = dict(thickness=10, len=1.0 / rows if rows > 1 else 1.0, x=1.01, xpad=2, tickfont=dict(size=10))
+    colorbar = dict(thickness=10, len=1.0 / rows, x=1.01, xpad=2, tickfont=dict(size=10), yanchor="top")
     figure.update_layout(coloraxis=dict(colorscale=DIVERGING, cmin=-1, cmax=1, colorbar=dict(
-        colorbar, y=1.0, yanchor="top", title=dict(text="h", side="right"))))
+        colorbar, y=1.0, tickvals=[-1, 0, 1] if rows > 1 else None)))
     if view.gates is not None:
         cell_range = max(float(np.max(np.abs(view.cell_states))), 1e-6)
         figure.update_layout(
             coloraxis2=dict(colorscale=DIVERGING, cmin=-cell_range, cmax=cell_range, colorbar=dict(
-                colorbar, y=1.0 - 1.0 / rows, yanchor="top", title=dict(text="c", side="right"))),
+                colorbar, y=1.0 - 1.0 / rows, nticks=3)),
             coloraxis3=dict(colorscale=GATE_SCALE, cmin=0, cmax=1, colorbar=dict(
-                colorbar, len=3.0 / rows, y=0.0, yanchor="bottom", title=dict(text="gate", side="right"))))
+                colorbar, len=3.0 / rows, y=3.0 / rows, tickvals=[0, 0.5, 1],
+                ticktext=["0 closed", "0.5", "1 open"])))
     return _layout(figure, height, "recurrent-states",
-                   margin=dict(l=70 if rows > 1 else 48, r=40, t=22, b=34))
+                   margin=dict(l=84 if rows > 1 else 48, r=60 if rows > 1 else 30, t=22, b=34))
 
 
 def states_alt_text(view, task: SequenceTask) -> str:
@@ -364,55 +397,61 @@ def gradient_flow_alt_text(flows: Mapping[str, np.ndarray | None]) -> str:
 
 
 # -- the cell unrolled ------------------------------------------------------------------------------
-def unrolled_figure(cell: str, *, steps: int = 4, many_to_many: bool = False, height: int = 260) -> go.Figure:
-    """The cell drawn ``steps`` times side by side: x_t -> cell -> h_t, h carried to the right.
+def unrolled_figure(cell: str, *, many_to_many: bool = False, height: int = 260) -> go.Figure:
+    """The cell unrolled through time: steps 1, 2, ..., T side by side, x_t -> cell -> h_t.
 
-    The LSTM also carries its cell state c_t along a lane of its own (the "constant error
-    carousel"). Outputs y_t are drawn at every step (many-to-many) or only the last.
+    The hidden state h_t is carried to the right; the LSTM also carries its cell state c_t
+    along a lane of its own (the "constant error carousel"). Outputs y_t are drawn at every
+    step (many-to-many) or only the last (many-to-one).
     """
     if cell not in CELL_NAMES:
         raise ValueError(f"unknown cell {cell!r}; choose one of: {', '.join(CELL_NAMES)}")
     figure = go.Figure()
     is_lstm = cell == "lstm"
     color = CELL_COLORS[cell]
-    width, gap = 1.6, 1.0
-    labels = ["1", "2", "…", "T"][-steps:] if steps <= 4 else [str(t) for t in range(1, steps + 1)]
+    width, gap = 1.3, 1.5
+    labels = ["1", "2", "…", "T"]
+    carried = {"1": "1", "2": "2", "…": "T−1"}      # the state an arrow leaving each column carries
 
-    def arrow(x0, y0, x1, y1, text="", arrow_color=BASELINE_COLOR):
+    def arrow(x0, y0, x1, y1, text="", shift=0, arrow_color=BASELINE_COLOR):
         figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                               showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2,
                               arrowcolor=arrow_color, text="")
         if text:
-            figure.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, yshift=10,
-                                  font=dict(size=12))
+            figure.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, yshift=shift,
+                                  font=dict(size=13, color=arrow_color))
 
+    def lanes(x0, x1, step):
+        arrow(x0, 1.3, x1, 1.3, text=f"h<sub>{step}</sub>", shift=-12)
+        if is_lstm:
+            arrow(x0, 1.9, x1, 1.9, text=f"c<sub>{step}</sub>", shift=12, arrow_color=POSITIVE)
+
+    lanes(-gap, 0, "0")
     for k, label in enumerate(labels):
         left = k * (width + gap)
         center = left + width / 2
-        figure.add_shape(type="rect", x0=left, x1=left + width, y0=1.0, y1=2.2,
-                         line=dict(color=color, width=2), fillcolor=color, opacity=0.25)
-        figure.add_annotation(x=center, y=1.6, text=f"<b>{CELL_NAMES[cell]}</b>", showarrow=False,
-                              font=dict(size=14))
-        figure.add_annotation(x=center, y=0.1, text=f"x<sub>{label}</sub>", showarrow=False,
-                              font=dict(size=14))
-        arrow(center, 0.35, center, 1.0)
-        output = many_to_many or k == len(labels) - 1
-        if output:
-            figure.add_annotation(x=center, y=3.35, text=f"ŷ<sub>{label}</sub>", showarrow=False,
-                                  font=dict(size=14, color=TEST_COLOR))
-            arrow(center, 2.2, center, 3.1)
-        if k < len(labels) - 1:
-            arrow(left + width, 1.35, left + width + gap, 1.35, text=f"h<sub>{label}</sub>")
-            if is_lstm:
-                arrow(left + width, 1.95, left + width + gap, 1.95, text=f"c<sub>{label}</sub>",
-                      arrow_color=POSITIVE)
+        if label == "…":
+            figure.add_annotation(x=center, y=1.6, text="⋯", showarrow=False, font=dict(size=22))
+        else:
+            figure.add_shape(type="rect", x0=left, x1=left + width, y0=1.0, y1=2.2,
+                             line=dict(color=color, width=2), fillcolor=color, opacity=0.3)
+            figure.add_annotation(x=center, y=1.6, text=f"<b>{CELL_NAMES[cell]}</b>", showarrow=False,
+                                  font=dict(size=14))
+            figure.add_annotation(x=center, y=0.1, text=f"x<sub>{label}</sub>", showarrow=False,
+                                  font=dict(size=14))
+            arrow(center, 0.35, center, 1.0)
+            if many_to_many or label == "T":
+                figure.add_annotation(x=center, y=3.35, text=f"ŷ<sub>{label}</sub>", showarrow=False,
+                                      font=dict(size=14, color=TEST_COLOR))
+                arrow(center, 2.2, center, 3.1)
+        if label in carried:
+            lanes(left + width, left + width + gap, carried[label])
     total = len(labels) * (width + gap) - gap
-    figure.add_annotation(x=-0.55, y=1.35, text="h<sub>0</sub>", showarrow=False, font=dict(size=12))
-    formula = ("c<sub>t</sub> = f ⊙ c<sub>t−1</sub> + i ⊙ g,  h<sub>t</sub> = o ⊙ tanh(c<sub>t</sub>)"
+    formula = ("c<sub>t</sub> = f ⊙ c<sub>t−1</sub> + i ⊙ g,   h<sub>t</sub> = o ⊙ tanh(c<sub>t</sub>)"
                if is_lstm else
                "h<sub>t</sub> = tanh(x<sub>t</sub> W<sub>x</sub> + h<sub>t−1</sub> W<sub>h</sub> + b)")
-    figure.add_annotation(x=total / 2, y=4.0, text=formula, showarrow=False, font=dict(size=13))
-    figure.update_xaxes(visible=False, range=[-0.9, total + 0.3])
+    figure.add_annotation(x=total / 2, y=4.0, text=formula, showarrow=False, font=dict(size=14))
+    figure.update_xaxes(visible=False, range=[-gap - 0.1, total + 0.1])
     figure.update_yaxes(visible=False, range=[-0.3, 4.3])
     return _layout(figure, height, f"recurrent-unrolled-{cell}", showlegend=False,
                    margin=dict(l=4, r=4, t=4, b=4))
@@ -438,7 +477,7 @@ def side_by_side_figure(result, task: SequenceTask, *, height: int = 300) -> go.
         if classification:
             _accuracy_trace(figure, validation, name=f"{name} ", color=CELL_COLORS[cell], col=2,
                             show_legend=False)
-    _baseline_line(figure, *_loss_baseline(task), col=1)
+    _baseline_line(figure, *_loss_baseline(task), col=1, log=not classification)
     _loss_axes(figure, task, classification)
     flow_col = len(titles)
     flows = {CELL_NAMES[cell]: flow for cell, flow in result.gradient_flows.items()}
@@ -461,7 +500,7 @@ def side_by_side_alt_text(result, task: SequenceTask) -> str:
             score += f", accuracy {last['validation_accuracy']:.0%}"
         parts.append(f"{CELL_NAMES[cell]} {score}")
     return (f"RNN and LSTM after {result.iterations} iterations on the same data: " + "; ".join(parts)
-            + f". Baseline {task.baseline:.3g}.")
+            + f". The trivial predictor scores {task.baseline:.3g} ({task.baseline_label}).")
 
 
 # -- text coloured by a hidden unit --------------------------------------------------------------------
