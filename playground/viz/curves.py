@@ -12,6 +12,9 @@ from playground.viz.figure import fast_figure
 
 TRAIN_COLOR = "#3b82c4"     # readable on light and dark backgrounds
 TEST_COLOR = "#f59322"
+#: The legend, written into the loss panel's title (a legend box would cover the small panels).
+KEY = (f"<span style='color:{TRAIN_COLOR}'>━ training</span>  "
+       f"<span style='color:{TEST_COLOR}'>┅ test</span>")
 
 
 def _finite_or_none(values: np.ndarray) -> np.ndarray:
@@ -28,20 +31,20 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
             traces.append(dict(
                 type="scatter", x=iterations, y=_finite_or_none(history.column(f"{part}_{metric}")),
                 xaxis=f"x{panel}", yaxis=f"y{panel}", mode="lines", line=dict(color=color, width=2, dash=dash),
-                name="training" if part == "train" else "test", legendgroup=part, showlegend=panel == 1,
+                name="training" if part == "train" else "test", legendgroup=part,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",
             ))
     axis_title = dict(text="iteration", standoff=2)
     layout = dict(
         height=height, margin=dict(l=40, r=10, t=24, b=30), uirevision="curves",
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        legend=dict(orientation="h", x=0.44, xanchor="right", y=1.0, yanchor="bottom", font=dict(size=12)),
+        showlegend=False,
         xaxis1=dict(domain=[0, 0.44], title=axis_title, rangemode="tozero", anchor="y1"),
         xaxis2=dict(domain=[0.56, 1], title=axis_title, rangemode="tozero", anchor="y2"),
         yaxis1=dict(type="log" if log_scale else "linear", anchor="x1"),
         yaxis2=dict(anchor="x2", **(dict(range=[0, 1.02], tickformat=".0%") if task == "classification" else {})),
         annotations=[dict(text=text, x=x, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
-                          showarrow=False, font=dict(size=14)) for text, x in (("Loss", 0), (score_title, 0.56))],
+                          showarrow=False, font=dict(size=14)) for text, x in ((f"Loss {KEY}", 0), (score_title, 0.56))],
     )
     return fast_figure(traces, layout)
 

@@ -180,14 +180,19 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
         text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
         hoverinfo="text",
     ))
-    # Input labels to the left of the input column.
-    traces.append(dict(
-        type="scatter", x=(positions[0][0] - half - 0.15).astype(np.float32), y=positions[0][1].astype(np.float32),
-        mode="text", text=names[0], textposition="middle left", hoverinfo="skip", showlegend=False,
-        textfont=dict(size=13 if sizes[0] <= 16 else 9),
-    ))
+    # Text, as one trace (cheaper to redraw than annotations): input names to the left of
+    # the input column, and a header above every column.
     headers = ["Input"] + [f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] + ["Output"]
     top_y = float(max(p[1].max() for p in positions)) + half + 0.35
+    label_size = 13 if sizes[0] <= 16 else 9
+    traces.append(dict(
+        type="scatter", mode="text", hoverinfo="skip", showlegend=False,
+        x=np.concatenate([positions[0][0] - half - 0.15, [p[0][0] for p in positions]]).astype(np.float32),
+        y=np.concatenate([positions[0][1], np.full(len(positions), top_y)]).astype(np.float32),
+        text=[*names[0], *headers],
+        textposition=["middle left"] * sizes[0] + ["top center"] * len(positions),
+        textfont=dict(size=[label_size] * sizes[0] + [13] * len(positions)),
+    ))
     width_units = (len(sizes) - 1) * COLUMN_PITCH * CELL + TILE * CELL
     # Room for the input labels: about LABEL_PX_PER_CHAR px a character on a chart about
     # ASSUMED_WIDTH_PX wide, converted to plot units.
@@ -198,8 +203,6 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
         xaxis=dict(visible=False, range=[-left_units, width_units + 0.2], fixedrange=True),
         yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True),
-        annotations=[dict(x=float(p[0][0]), y=top_y, text=h, showarrow=False, font=dict(size=13),
-                          yanchor="bottom") for p, h in zip(positions, headers)],
     )
     if pictures:
         layout["yaxis"]["scaleanchor"] = "x"

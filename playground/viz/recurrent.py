@@ -108,12 +108,13 @@ def _log_ticks(values: np.ndarray) -> list[float]:
     """Tick values for a log axis over the finite positive ``values`` (one more each side):
     1, 2 and 5 times each power of ten over up to two decades, the powers alone beyond,
     so that a narrow axis still has readable labels and a wide one is not crowded."""
-    values = values[np.isfinite(values) & (values > 0)]
+    values = values[(values > 0) & (values <= np.finfo(np.float32).max / 10)]    # drawable as float32
     if not len(values):
         return [0.1, 1.0]
     low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
     multiples = (1, 2, 5) if high - low <= 2 else (1,)
-    ticks = [m * 10.0 ** e for e in range(low, high + 1) for m in multiples]
+    stride = max(1, math.ceil((high - low) / 10))      # at most about ten labels
+    ticks = [m * 10.0 ** e for e in range(low, high + 1, stride) for m in multiples]
     inside = [t for t in ticks if values.min() <= t <= values.max()]
     below = [t for t in ticks if t < values.min()][-1:]
     above = [t for t in ticks if t > values.max()][:1]

@@ -22,8 +22,6 @@ from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE, class_colors, c
 from playground.viz.figure import fast_figure
 
 RESOLUTION = 100
-#: Above this many points the scatter is drawn with WebGL; below it SVG redraws faster.
-WEBGL_POINTS = 2000
 #: Grid points times hidden neurons allowed for one picture: bigger networks get a coarser grid.
 GRID_BUDGET = 2_000_000
 
@@ -131,7 +129,7 @@ def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
             palette = [NEGATIVE, POSITIVE] if data.n_classes == 2 else class_colors(data.n_classes)
             marker = dict(color=np.array(palette)[np.asarray(y, dtype=np.intp)])
         marker.update(size=6 if len(x) < 1500 else 4, line=dict(color=outline, width=width))
-        traces.append(dict(type="scattergl" if len(x) > WEBGL_POINTS else "scatter", x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
+        traces.append(dict(type="scattergl", x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
                            hoverinfo="skip", showlegend=show_test))
     return traces
 
