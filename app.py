@@ -2,10 +2,12 @@
 import streamlit as st
 
 from playground.ui.playground_page import page as playground_page
+from playground.ui.recurrent_page import page as recurrent_page
 
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")
 navigation = st.navigation([
     st.Page(playground_page, title="Playground", icon="🔵", url_path="playground", default=True),
+    st.Page(recurrent_page, title="Recurrent lab", icon="🔁", url_path="recurrent"),
 ])
 navigation.run()

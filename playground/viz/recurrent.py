@@ -335,11 +335,16 @@ def states_alt_text(view, task: SequenceTask) -> str:
 
 # -- gradient flow ---------------------------------------------------------------------------------
 def _relative_flow(flow: np.ndarray) -> np.ndarray:
-    """|dL/dh_t| / |dL/dh_T| as float32; steps the gradient never reached (0) become gaps."""
+    """|dL/dh_t| / |dL/dh_T| as float32. Steps the gradient never reached (0) and values that
+    are not finite numbers (a diverged step) become gaps; the reference is the largest
+    usable value when the last step's is not usable."""
     flow = np.asarray(flow, dtype=np.float64)
-    reference = flow[-1] if flow[-1] > 0 else (flow.max() if flow.max() > 0 else 1.0)
-    relative = flow / reference
-    return _float32(np.where(relative > 0, np.maximum(relative, FLOW_FLOOR), np.nan))
+    usable = np.isfinite(flow) & (flow > 0)
+    if not usable.any():
+        return np.full(len(flow), np.nan, dtype=np.float32)
+    reference = flow[-1] if usable[-1] else flow[usable].max()
+    relative = np.divide(flow, reference, out=np.full(len(flow), np.nan), where=usable)
+    return _float32(np.maximum(relative, FLOW_FLOOR))
 
 
 def _flow_traces(figure: go.Figure, flows: Mapping[str, np.ndarray | None], *, row: int, col: int,

@@ -131,6 +131,9 @@ def test_gradient_flow_is_relative_to_the_last_step_and_gaps_where_truncated():
     assert any(shape.type == "rect" for shape in figure.layout.shapes)
     tiny = views.gradient_flow_figure({"h": np.array([1e-300, 1e-3, 1.0])})
     assert tiny.data[0].y[0] == np.float32(views.FLOW_FLOOR)      # float32-safe floor, not 0
+    # A diverged backward pass: what is not a finite number becomes a gap, never a warning.
+    broken = views.gradient_flow_figure({"h": np.array([np.nan, np.inf, 1.0, 2.0])}).data[0].y
+    np.testing.assert_array_equal(broken, np.float32([np.nan, np.nan, 0.5, 1.0]))
 
 
 def test_side_by_side_figure_draws_both_cells():

@@ -1,0 +1,372 @@
+"""The recurrent lab: train an RNN or an LSTM on a sequence task and see what it remembers.
+
+The same habits as the playground page: the settings live in ``st.session_state`` (one per
+visitor, under keys starting ``rl_`` so that they never meet the playground page's), the
+sidebar only writes them, and the training view is one ``st.fragment`` whose charts are
+live charts updated in place. Step and Step ×N rerun only the fragment; Play sets
+``run_every`` through a full rerun, and each rerun trains ``FRAMES_PER_RUN`` frames of
+"iterations per step" iterations each and plays them.
+"""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from playground.data.sequences import SEQUENCE_TASKS, load_corpus
+from playground.recurrent_trainer import (
+    MAX_HIDDEN,
+    MAX_SIDE_BY_SIDE_ITERATIONS,
+    MIN_HIDDEN,
+    RecurrentSettings,
+    RecurrentTrainer,
+    defaults_for,
+    needs_rebuild,
+    train_side_by_side,
+)
+from playground.ui.live_chart import live_chart
+from playground.ui.playground_page import CSS
+from playground.viz import recurrent as views
+
+SETTINGS = "rl_settings"
+TRAINER = "rl_trainer"
+PLAYING = "rl_playing"
+REBUILD = "rl_rebuild"
+BUILD_ERROR = "rl_build_error"
+NOTICES = "rl_notices"
+PREVIOUS = "rl_previous_metrics"
+SPEED = "rl_speed"
+SIDE_BY_SIDE = "rl_side_result"
+SAMPLE = "rl_sample"
+
+FRAME_SECONDS = 0.5
+FRAMES_PER_RUN = 2
+SPEEDS = (1, 2, 5, 10, 20, 50, 100)
+DEFAULT_SPEED = 10
+MAX_SHOWN_LENGTH = 200          # longest T offered by the slider (the engine allows more)
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+CLIP_NORMS = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0, 100.0)
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+CELL_LABELS = {"rnn": "RNN (tanh)", "lstm": "LSTM"}
+OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD"}
+LOSS_HEIGHT = 215
+FLOW_HEIGHT = 215
+STATES_HEIGHT = 265
+PREDICTION_HEIGHT = 265
+TEXT_HEIGHT = 190
+SIDE_BY_SIDE_HEIGHT = 300
+TEXT_COLUMNS = 48
+TEXT_SHOWN = 240                # characters of validation text coloured by a hidden unit
+SAMPLE_LENGTH = 200
+
+
+# -- settings -----------------------------------------------------------------------------------
+def settings() -> RecurrentSettings:
+    """The visitor's settings (the defaults on their first visit)."""
+    if SETTINGS not in st.session_state:
+        st.session_state[SETTINGS] = defaults_for("adding")
+        st.session_state[PLAYING] = False
+    return st.session_state[SETTINGS]
+
+
+def _widget_key(field: str) -> str:
+    return f"rl_w_{field}"
+
+
+def _sync_widgets(new: RecurrentSettings) -> None:
+    for field in RecurrentSettings.__dataclass_fields__:
+        key = _widget_key(field)
+        if key in st.session_state:
+            st.session_state[key] = getattr(new, field)
+
+
+def _on_change(field: str) -> None:
+    value = st.session_state[_widget_key(field)]
+    try:
+        new = settings().with_changes(**{field: value})
+    except ValueError as error:
+        st.session_state.setdefault(NOTICES, []).append(f"{field.replace('_', ' ').capitalize()}: {error}")
+        new = settings()
+    st.session_state[SETTINGS] = new
+    _sync_widgets(new)        # a new task may change T; a shorter T may lower the truncation
+
+
+def _bind(field: str, widget, label: str, **kwargs):
+    """Draw ``widget`` for a settings field; a change writes the field (validated)."""
+    key = _widget_key(field)
+    if key not in st.session_state:
+        st.session_state[key] = getattr(settings(), field)
+    return widget(label, key=key, on_change=_on_change, args=(field,), **kwargs)
+
+
+def sidebar() -> None:
+    """Every setting of the lab."""
+    current = settings()
+    task = current.sequence_task
+    with st.sidebar:
+        st.markdown("**Task**")
+        _bind("task", st.selectbox, "Task", options=list(SEQUENCE_TASKS),
+              format_func=lambda name: SEQUENCE_TASKS[name].label, label_visibility="collapsed")
+        st.caption(f"Baseline: {task.baseline_label}.")
+        _bind("length", st.slider, "Sequence length T", min_value=task.min_length,
+              max_value=min(task.max_length, MAX_SHOWN_LENGTH))
+        st.markdown("**Model**")
+        _bind("cell", st.radio, "Cell", options=list(CELL_LABELS), format_func=CELL_LABELS.get,
+              horizontal=True)
+        _bind("hidden_size", st.slider, "Hidden units H", min_value=MIN_HIDDEN, max_value=MAX_HIDDEN)
+        st.markdown("**Training**")
+        _bind("learning_rate", st.select_slider, "Learning rate",
+              options=_with(LEARNING_RATES, current.learning_rate), format_func=lambda v: f"{v:g}")
+        _bind("optimizer", st.radio, "Optimizer", options=list(OPTIMIZER_LABELS),
+              format_func=OPTIMIZER_LABELS.get, horizontal=True)
+        _bind("clip_norm", st.select_slider, "Clip gradients to norm",
+              options=_with(CLIP_NORMS, current.clip_norm),
+              format_func=lambda v: "off" if v == 0 else f"{v:g}",
+              help="All gradients together are scaled down to this global norm when larger.")
+        _bind("truncation", st.slider, "Truncate BPTT to k steps (0 = full)", min_value=0,
+              max_value=current.length, help="Backpropagate through at most k time steps.")
+        _bind("batch_size", st.select_slider, "Batch size", options=_with(BATCH_SIZES, current.batch_size))
+        _bind("seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1,
+              help="The same seed gives the same initial model and the same batches.")
+
+
+def _with(options: tuple, current) -> list:
+    return sorted({*options, current})
+
+
+# -- the trainer ------------------------------------------------------------------------------
+def trainer() -> RecurrentTrainer | None:
+    """The visitor's trainer: rebuilt for a new task, cell, size, T or seed (or Reset),
+    updated in place for the other settings."""
+    current = settings()
+    existing: RecurrentTrainer | None = st.session_state.get(TRAINER)
+    if existing is None or needs_rebuild(existing.settings, current) or st.session_state.pop(REBUILD, False):
+        st.session_state[BUILD_ERROR] = None
+        try:
+            existing = RecurrentTrainer(current)
+        except ValueError as error:          # includes DataError (the bundled text unreadable, ...)
+            existing = None
+            st.session_state[BUILD_ERROR] = f"This set-up cannot be built: {error}"
+        st.session_state[TRAINER] = existing
+        st.session_state[PREVIOUS] = None
+    elif existing.settings != current:
+        existing.apply_settings(current)
+    return existing
+
+
+# -- the training view ------------------------------------------------------------------------------
+def _toggle_play() -> None:
+    st.session_state[PLAYING] = not st.session_state.get(PLAYING, False)
+
+
+def _reset() -> None:
+    st.session_state[REBUILD] = True
+    st.session_state[PLAYING] = False
+
+
+def toolbar(playing: bool) -> int:
+    """Play/Pause, Step, Step ×N, Reset and N; returns the iterations asked for (0 for none)."""
+    play, step, step_n, reset, speed = st.columns([1.1, 0.9, 1.1, 0.9, 2.4], vertical_alignment="bottom")
+    if play.button("⏸ Pause" if playing else "▶ Play", key="rl_play", type="primary", width="stretch"):
+        _toggle_play()
+        st.rerun()          # a full rerun re-creates the fragment with (or without) run_every
+    st.session_state.setdefault(SPEED, DEFAULT_SPEED)
+    n = st.session_state[SPEED]
+    stepped = step.button("Step", key="rl_step", width="stretch", disabled=playing,
+                          help="One iteration: one batch of sequences, forward, BPTT, update")
+    stepped_n = step_n.button(f"Step ×{n}", key="rl_step_n", width="stretch", disabled=playing,
+                              help=f"{n} iterations")
+    if reset.button("Reset", key="rl_reset", width="stretch",
+                    help="The same seed gives the same initial model"):
+        _reset()
+        st.rerun()
+    speed.select_slider("Iterations per Step ×N and per frame of Play", options=SPEEDS, key=SPEED)
+    return 1 if stepped else n if stepped_n else 0
+
+
+def _metric_cells(trainer: RecurrentTrainer) -> list[tuple[str, str, str | None, str | None]]:
+    """(label, value, change since the last frame, help) for each counter."""
+    metrics = trainer.metrics
+    previous = st.session_state.get(PREVIOUS) or metrics
+    moved = metrics["iteration"] != previous["iteration"]
+    task = trainer.task
+    cells = [("Iteration", f"{metrics['iteration']:,}", None, None)]
+    names = [("Training loss", "train_loss", "{:.4f}", "On the last training batch, before its update"),
+             ("Validation loss", "validation_loss", "{:.4f}",
+              f"On {len(trainer.validation_set)} held-out sequences")]
+    if trainer.is_classification:
+        names.append(("Validation accuracy", "validation_accuracy", "{:.1%}", None))
+    for label, key, form, help_text in names:
+        value, before = metrics[key], previous.get(key, metrics[key])
+        if not math.isfinite(value):
+            cells.append((label, "–", None, help_text))
+            continue
+        change = None
+        if moved and math.isfinite(before):
+            change = f"{value - before:+.1%}" if "accuracy" in key else f"{value - before:+.4f}"
+        cells.append((label, form.format(value), change, help_text))
+    baseline = f"{task.baseline:.0%}" if task.metric == "accuracy" else f"{task.baseline:.3g}"
+    cells.append(("Baseline", baseline, None, task.baseline_label))
+    return cells
+
+
+def _flows(trainer: RecurrentTrainer) -> dict:
+    flows = {"hidden state h": trainer.gradient_flow}
+    if trainer.settings.cell == "lstm":
+        flows["cell state c"] = trainer.cell_gradient_flow
+    return flows
+
+
+def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int) -> dict[str, list]:
+    """Figures of ``n_frames`` frames for each live chart, training ``iterations`` before each."""
+    frames: dict[str, list] = {"loss": [], "flow": [], "states": [], "prediction": []}
+    task = trainer.task
+    for _ in range(n_frames):
+        if iterations:
+            trainer.step(iterations)
+        view = trainer.inspect(0)
+        frames["loss"].append(views.loss_figure(trainer.history, trainer.validation, task,
+                                                height=LOSS_HEIGHT))
+        frames["flow"].append(views.gradient_flow_figure(
+            _flows(trainer), truncation=trainer.settings.truncation, height=FLOW_HEIGHT))
+        frames["states"].append(views.states_figure(view, task, height=STATES_HEIGHT))
+        frames["prediction"].append(views.prediction_figure(view, task, height=PREDICTION_HEIGHT))
+        if trainer.diverged:
+            break
+    return frames
+
+
+def training_view() -> None:
+    """The fragment's body: act on the toolbar, train, and draw."""
+    trainer_ = trainer()
+    if trainer_ is None:
+        st.error(st.session_state.get(BUILD_ERROR) or "This set-up cannot be built.")
+        return
+    playing = st.session_state.get(PLAYING, False)
+    asked = toolbar(playing)
+    if playing:
+        frames = _frames(trainer_, FRAMES_PER_RUN, st.session_state[SPEED])
+    else:
+        frames = _frames(trainer_, 1, asked)
+    if trainer_.diverged:
+        st.error(trainer_.diverged)
+        if playing:
+            st.session_state[PLAYING] = False
+            st.rerun()
+    cells = _metric_cells(trainer_)
+    for column, (label, value, change, help_text) in zip(st.columns(len(cells)), cells):
+        # A falling loss is good news (green), as is a rising accuracy.
+        colour = "off" if change is None else "inverse" if "loss" in label else "normal"
+        column.metric(label, value, change, delta_color=colour, help=help_text)
+    st.session_state[PREVIOUS] = trainer_.metrics
+
+    interval = int(1000 * FRAME_SECONDS / FRAMES_PER_RUN)
+    view = trainer_.inspect(0)
+    task = trainer_.task
+    top_left, top_right = st.columns([1.2, 1], gap="medium")
+    with top_left:
+        live_chart(frames["loss"], key="rl_loss_chart", height=LOSS_HEIGHT, frame_interval_ms=interval,
+                   alt=views.loss_alt_text(trainer_.history, trainer_.validation, task))
+    with top_right:
+        live_chart(frames["flow"], key="rl_flow_chart", height=FLOW_HEIGHT, frame_interval_ms=interval,
+                   alt=views.gradient_flow_alt_text(_flows(trainer_)))
+    bottom_left, bottom_right = st.columns([1.2, 1], gap="medium")
+    with bottom_left:
+        live_chart(frames["states"], key="rl_states_chart", height=STATES_HEIGHT, frame_interval_ms=interval,
+                   alt=views.states_alt_text(view, task))
+    with bottom_right:
+        live_chart(frames["prediction"], key="rl_prediction_chart", height=PREDICTION_HEIGHT,
+                   frame_interval_ms=interval,
+                   alt=f"The model's answer on one validation sequence of {task.label}")
+    if task.name == "text":
+        text_view(trainer_)
+
+
+def text_view(trainer_: RecurrentTrainer) -> None:
+    """Characters task: text sampled from the model, and validation text coloured by one unit."""
+    corpus = load_corpus()
+    units_column, sample_column = st.columns([1.6, 1], gap="medium")
+    with sample_column:
+        if st.button("Sample text", key="rl_sample_button", help="Generate text from the model as it is now"):
+            st.session_state[SAMPLE] = (trainer_.iteration, trainer_.sample_text(SAMPLE_LENGTH,
+                                                                                 seed=trainer_.iteration))
+        sample = st.session_state.get(SAMPLE)
+        if sample:
+            st.caption(f"Sampled at iteration {sample[0]:,} (one character at a time, each fed back in):")
+            st.code(sample[1], language=None, wrap_lines=True)
+        else:
+            st.caption("Press Sample text to see what the model writes at this iteration.")
+    with units_column:
+        last_unit = trainer_.settings.hidden_size - 1
+        st.session_state["rl_unit"] = min(st.session_state.get("rl_unit", 0), last_unit)
+        unit = st.slider("Colour the text by hidden unit", 0, max(last_unit, 1), key="rl_unit",
+                         disabled=last_unit == 0)
+        text = corpus.text[corpus.split:corpus.split + TEXT_SHOWN]
+        values = trainer_.hidden_states_for(text)[:, unit]
+        live_chart([views.text_units_figure(text, values, unit, columns=TEXT_COLUMNS, height=TEXT_HEIGHT)],
+                   key="rl_text_chart", height=TEXT_HEIGHT,
+                   alt=f"Validation text coloured by hidden unit {unit}: blue positive, orange negative")
+
+
+# -- below the training view --------------------------------------------------------------------------
+def side_by_side() -> None:
+    """Train an RNN and an LSTM on the same data; draw their losses and gradient flows together."""
+    current = settings()
+    st.markdown("**RNN vs LSTM side by side**")
+    count, button = st.columns([1, 2], vertical_alignment="bottom")
+    iterations = count.number_input("Iterations each", min_value=1, max_value=MAX_SIDE_BY_SIDE_ITERATIONS,
+                                    value=200, step=50, key="rl_side_iterations")
+    st.caption(f"Both cells start from seed {current.seed} with these settings and see the same batches. "
+               f"At most {MAX_SIDE_BY_SIDE_ITERATIONS:,} iterations each: that takes a few minutes on a "
+               "small server.")
+    clicked = button.button("Train RNN and LSTM side by side", key="rl_side_by_side", width="stretch")
+    if clicked:
+        with st.spinner(f"Training an RNN and an LSTM for {iterations:,} iterations each…"):
+            try:
+                st.session_state[SIDE_BY_SIDE] = train_side_by_side(current, int(iterations))
+            except ValueError as error:
+                st.error(f"The side-by-side run could not start: {error}")
+
+
+def side_by_side_result(result) -> None:
+    """The last side-by-side run: what it used, any divergence, and the chart (full width)."""
+    used = result.settings
+    task = SEQUENCE_TASKS[used.task]
+    st.caption(f"{task.label}, T = {used.length}, H = {used.hidden_size}, "
+               f"learning rate {used.learning_rate:g}, {result.iterations:,} iterations each.")
+    for cell, run in result.trainers.items():
+        if run.diverged:
+            st.error(f"{views.CELL_NAMES[cell]}: {run.diverged}")
+    st.plotly_chart(views.side_by_side_figure(result, task, height=SIDE_BY_SIDE_HEIGHT), key="rl_side_chart",
+                    config={"displayModeBar": False})
+    st.caption(views.side_by_side_alt_text(result, task))
+
+
+def unrolled(current: RecurrentSettings) -> None:
+    task = current.sequence_task
+    st.markdown(f"**The {views.CELL_NAMES[current.cell]} unrolled through time**")
+    st.plotly_chart(views.unrolled_figure(current.cell, many_to_many=task.kind == "many_to_many", height=220),
+                    key="rl_unrolled_chart", config={"displayModeBar": False, "staticPlot": True})
+    st.caption("The same cell (the same weights) at every step. Training sends the loss's gradient back "
+               "along the arrows: the gradient-flow chart shows how much of it reaches each earlier step"
+               + (". For this many-to-many task every step adds its own loss." if task.kind == "many_to_many"
+                  else "."))
+
+
+def page() -> None:
+    """The whole recurrent lab."""
+    if CSS.exists():
+        st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")
+    sidebar()
+    for notice in st.session_state.pop(NOTICES, []):
+        st.warning(notice)
+    playing = st.session_state.get(PLAYING, False)
+    st.fragment(training_view, run_every=FRAME_SECONDS if playing else None)()
+    left, right = st.columns([1, 1.3], gap="large")
+    with left:
+        unrolled(settings())
+    with right:
+        side_by_side()
+    result = st.session_state.get(SIDE_BY_SIDE)
+    if result is not None:
+        side_by_side_result(result)

@@ -1,0 +1,171 @@
+"""The recurrent lab page through ``streamlit.testing.v1.AppTest``.
+
+``app.py`` registers the lab as a callable ``st.Page``, which ``AppTest.switch_page`` cannot
+reach (it matches script files), so these tests run the page function itself with
+``AppTest.from_function``; ``test_app_registers_the_lab`` checks that ``app.py`` runs and
+names the page. The browser test (tests/e2e/test_recurrent_browser.py) opens it by URL.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from playground.recurrent_trainer import RecurrentSettings, RecurrentTrainer
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def _lab() -> None:
+    from playground.ui.recurrent_page import page
+
+    page()
+
+
+def open_lab(**settings) -> AppTest:
+    at = AppTest.from_function(_lab, default_timeout=120)
+    if settings:
+        from playground.recurrent_trainer import defaults_for
+
+        at.session_state["rl_settings"] = defaults_for(settings.pop("task", "adding"), **settings)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    matches = [m.value for m in at.metric if m.label == label]
+    assert matches, f"no metric {label!r}: {[m.label for m in at.metric]}"
+    return matches[0]
+
+
+def trainer(at: AppTest) -> RecurrentTrainer:
+    return at.session_state["rl_trainer"]
+
+
+def settings(at: AppTest) -> RecurrentSettings:
+    return at.session_state["rl_settings"]
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_app_registers_the_lab():
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception, at.exception
+    source = APP.read_text(encoding="utf-8")
+    assert 'url_path="recurrent"' in source and "Recurrent lab" in source
+
+
+def test_the_lab_opens_at_iteration_zero_on_the_adding_problem():
+    at = open_lab()
+    assert settings(at) == RecurrentSettings(task="adding", length=100)
+    assert [m.label for m in at.metric] == ["Iteration", "Training loss", "Validation loss", "Baseline"]
+    assert metric(at, "Iteration") == "0"
+    assert metric(at, "Training loss") == "–"
+    assert metric(at, "Baseline") == "0.167"
+    assert not at.error
+
+
+def test_step_and_step_n_train_and_the_counters_follow():
+    at = open_lab(hidden_size=4, length=20, batch_size=4)
+    click(at, "rl_step")
+    assert trainer(at).iteration == 1 and metric(at, "Iteration") == "1"
+    assert metric(at, "Training loss") == f"{trainer(at).history.last()['train_loss']:.4f}"
+    before = trainer(at).metrics["validation_loss"]
+    at.select_slider(key="rl_speed").set_value(5).run()
+    click(at, "rl_step_n")
+    assert metric(at, "Iteration") == "6"
+    delta = next(m.delta for m in at.metric if m.label == "Validation loss")
+    assert delta == f"{trainer(at).metrics['validation_loss'] - before:+.4f}"
+
+
+def test_switching_the_cell_builds_a_new_model_and_keeps_the_task():
+    at = open_lab(hidden_size=4, length=20, batch_size=4)
+    click(at, "rl_step")
+    at.radio(key="rl_w_cell").set_value("rnn").run()
+    assert not at.exception, at.exception
+    assert trainer(at).model.cell.name == "rnn" and trainer(at).iteration == 0
+    assert settings(at).task == "adding"
+    click(at, "rl_step")
+    assert metric(at, "Iteration") == "1"
+
+
+def test_live_settings_apply_to_the_running_model():
+    at = open_lab(hidden_size=4, length=20, batch_size=4)
+    click(at, "rl_step")
+    model = trainer(at).model
+    at.select_slider(key="rl_w_learning_rate").set_value(0.1).run()
+    at.slider(key="rl_w_truncation").set_value(5).run()
+    assert not at.exception, at.exception
+    assert trainer(at).model is model and trainer(at).iteration == 1
+    assert model.learning_rate == 0.1 and model.truncation == 5
+
+
+def test_a_new_task_takes_its_length_and_shows_accuracy():
+    at = open_lab(hidden_size=4, batch_size=4)
+    at.selectbox(key="rl_w_task").set_value("temporal_order").run()
+    assert not at.exception, at.exception
+    assert settings(at).length == 50
+    assert at.slider(key="rl_w_length").value == 50
+    assert "Validation accuracy" in [m.label for m in at.metric]
+    assert metric(at, "Baseline") == "25%"
+
+
+def test_reset_starts_again_from_the_same_initial_model():
+    at = open_lab(hidden_size=4, length=20, batch_size=4)
+    first = trainer(at).model.cell.W_h.copy()
+    click(at, "rl_step")
+    click(at, "rl_reset")
+    assert trainer(at).iteration == 0
+    np.testing.assert_array_equal(trainer(at).model.cell.W_h, first)
+
+
+def test_play_and_pause_toggle():
+    at = open_lab(hidden_size=4, length=20, batch_size=4)
+    click(at, "rl_play")
+    assert at.session_state["rl_playing"] is True
+    assert at.button(key="rl_step").disabled
+    click(at, "rl_play")
+    assert at.session_state["rl_playing"] is False
+
+
+def test_side_by_side_runs_both_cells_on_the_same_data():
+    at = open_lab(task="temporal_order", hidden_size=4, length=12, batch_size=4)
+    at.number_input(key="rl_side_iterations").set_value(3).run()
+    click(at, "rl_side_by_side")
+    result = at.session_state["rl_side_result"]
+    assert result.iterations == 3
+    assert {cell: run.iteration for cell, run in result.trainers.items()} == {"rnn": 3, "lstm": 3}
+    assert any("RNN and LSTM after 3 iterations" in c.value for c in at.caption)
+
+
+def test_text_task_samples_and_colours_the_text_by_a_unit():
+    at = open_lab(task="text", hidden_size=4, length=20, batch_size=4)
+    click(at, "rl_step")
+    click(at, "rl_sample_button")
+    sampled = at.code[0].value
+    assert len(sampled) == 200
+    assert sampled == trainer(at).sample_text(200, seed=1)      # seeded by the iteration
+    at.slider(key="rl_unit").set_value(3).run()
+    assert not at.exception, at.exception
+    # A smaller model: the chosen unit is brought back into range instead of failing.
+    at.slider(key="rl_w_hidden_size").set_value(2).run()
+    assert not at.exception, at.exception
+    assert at.slider(key="rl_unit").value == 1
+
+
+def test_divergence_is_shown_as_an_error_not_a_traceback():
+    at = open_lab(hidden_size=8, length=12, batch_size=4, optimizer="sgd", learning_rate=3.0, clip_norm=0.0)
+    at.select_slider(key="rl_speed").set_value(100).run()
+    for _ in range(5):
+        click(at, "rl_step_n")
+        if trainer(at).diverged:
+            break
+    assert trainer(at).diverged
+    assert any("diverged" in e.value for e in at.error)
+    assert not at.exception
