@@ -357,7 +357,9 @@ def _flow_traces(figure: go.Figure, flows: Mapping[str, np.ndarray | None], *, r
             line=dict(color=colors[name], width=2.5, dash=(dashes or {}).get(name, "solid")),
             hovertemplate=f"{name}: step %{{x}} gets %{{y:.3g}} of the last step's gradient<extra></extra>"),
             row=row, col=col)
-    figure.update_yaxes(type="log", exponentformat="power", row=row, col=col)
+    drawn = [_relative_flow(flow) for flow in flows.values() if flow is not None]
+    ticks = _log_ticks(np.concatenate(drawn).astype(np.float64)) if drawn else None
+    figure.update_yaxes(type="log", exponentformat="power", tickvals=ticks, row=row, col=col)
     figure.update_xaxes(title=dict(text="time step t", standoff=2), row=row, col=col)
 
 
