@@ -33,6 +33,8 @@ MEASUREMENTS_PER_FRAME = 100
 DIAGRAM_HEIGHT = 400
 REGIONS_HEIGHT = 300
 CURVES_HEIGHT = 190
+#: Whether the training fragment was created playing (with run_every); see training_view.
+FRAGMENT_PLAYING = "fragment_playing"
 CSS = Path(__file__).resolve().parents[2] / "assets" / "style.css"
 
 
@@ -134,17 +136,14 @@ def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     """Play/Pause, Step, Step epoch, Reset and speed; returns (step clicked, epoch clicked)."""
     config = session.config()
     play, step, epoch, reset, speed = st.columns([1.1, 1, 1.2, 1, 2.2], vertical_alignment="bottom")
-    if play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-                   key="play", type="primary", width="stretch"):
-        _toggle_play()
-        st.rerun()      # a full rerun re-creates the fragment with (or without) run_every
+    play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+                key="play", type="primary", width="stretch", on_click=_toggle_play)
     stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update",
                           disabled=playing)
     epoch_clicked = epoch.button("Step epoch", key="step_epoch", width="stretch", disabled=playing,
                                  help=f"One pass over the training data ({trainer.iterations_per_epoch} iterations)")
-    if reset.button("Reset", key="reset", width="stretch", help="The same seed gives the same initial network"):
-        _reset()
-        st.rerun()
+    reset.button("Reset", key="reset", width="stretch", help="The same seed gives the same initial network",
+                 on_click=_reset)
     if "toolbar_speed" not in st.session_state or st.session_state["toolbar_speed"] != config.speed:
         st.session_state["toolbar_speed"] = config.speed
     speed.select_slider("Speed (iterations per frame)", options=_speed_options(config.speed), key="toolbar_speed",
@@ -158,6 +157,8 @@ def _speed_options(current: int) -> list[int]:
 
 def training_view() -> None:
     """The fragment's body: act on the toolbar, train, and draw."""
+    if st.session_state.get(session.PLAYING, False) != st.session_state.get(FRAGMENT_PLAYING):
+        st.rerun()      # Play, Pause or Reset: a full rerun re-creates the fragment with (or without) run_every
     trainer = session.trainer()
     if trainer is None:
         problem = st.session_state.get(session.BUILD_ERROR)
@@ -238,6 +239,7 @@ def page() -> None:
     for notice in session.take_notices():
         st.toast(notice) if notice.startswith("Loaded the preset") else st.warning(notice)
     playing = st.session_state.get(session.PLAYING, False)
+    st.session_state[FRAGMENT_PLAYING] = playing
     st.fragment(training_view, run_every=FRAME_SECONDS if playing and trainer else None)()
     view_options(trainer)
     downloads(trainer)
