@@ -29,7 +29,8 @@ def test_presets_are_what_they_say():
 
 def test_url_round_trip_reproduces_the_config_exactly():
     config = Config(dataset="spiral_multi", noise=15, n_points=750, n_classes=4, train_percent=70,
-                    features=("x1", "x2", "sin(x1)"), hidden_layers=(8, 3, 5), layer_activations=("relu", "tanh", "elu"),
+                    features=("x1", "x2", "sin(x1)"), hidden_layers=(8, 3, 5),
+                    layer_activations=("relu", "tanh", "elu"),
                     output="softmax", loss="squared_error", init="he", seed=1234, learning_rate=0.003,
                     optimizer="adam", beta1=0.8, batch_size=32, regularization="l2", regularization_rate=0.001,
                     dropout=0.25, speed=50, show_test=True, discretize=True, log_scale=True, data_seed=99)

@@ -6,7 +6,7 @@ from playground.engine.activations import ACTIVATIONS, get_activation
 from playground.engine.gradcheck import check_network
 from playground.engine.losses import LOSSES, OUTPUTS, VALID_LOSSES
 from playground.engine.network import INITIALISATIONS, Network
-from playground.engine.optimizers import OPTIMIZERS, Adam, Momentum, RMSProp, SGD, make_optimizer
+from playground.engine.optimizers import OPTIMIZERS, SGD, Adam, Momentum, RMSProp, make_optimizer
 from playground.engine.recurrent import LSTM, RNN
 
 __all__ = [

@@ -11,7 +11,6 @@ moving) and measures the whole data sets at most ``MEASUREMENTS_PER_FRAME`` time
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import streamlit as st
 
@@ -20,6 +19,16 @@ from playground.ui import session
 from playground.ui.downloads import apply_pending_model, downloads
 from playground.ui.live_chart import live_chart
 from playground.ui.sidebar import SPEEDS, sidebar
+from playground.ui.training_view import (
+    Counter,
+    apply_style,
+    change_text,
+    counter_row,
+    follow_play_state,
+    play_pause_button,
+    run_fragment,
+    stop_playing,
+)
 from playground.viz.curves import curves_alt_text, curves_figure
 from playground.viz.network_diagram import network_alt_text, network_figure
 from playground.viz.regions import plane_view, regions_alt_text, regions_figure
@@ -33,9 +42,6 @@ MEASUREMENTS_PER_FRAME = 100
 DIAGRAM_HEIGHT = 400
 REGIONS_HEIGHT = 300
 CURVES_HEIGHT = 190
-#: Whether the training fragment was created playing (with run_every); see training_view.
-FRAGMENT_PLAYING = "fragment_playing"
-CSS = Path(__file__).resolve().parents[2] / "assets" / "style.css"
 
 
 # -- architecture controls beside the diagram ------------------------------------------------
@@ -81,27 +87,23 @@ def architecture_controls() -> None:
 
 
 # -- the training view ----------------------------------------------------------------------
-def _metric_cells(trainer) -> list[tuple[str, str, str | None]]:
-    """(label, value, change since the last frame) for each counter."""
+def _counters(trainer) -> list[Counter]:
+    """The toolbar's counters, each with its change since the last frame."""
     metrics = trainer.metrics
     previous = st.session_state.get("previous_metrics") or metrics
-    cells = [("Iteration", f"{metrics['iteration']:,}", None), ("Epoch", f"{metrics['epoch']:,}", None)]
-    if trainer.task == "classification":
-        names = (("Training loss", "train_loss", "{:.3f}"), ("Test loss", "test_loss", "{:.3f}"),
-                 ("Training accuracy", "train_accuracy", "{:.1%}"), ("Test accuracy", "test_accuracy", "{:.1%}"))
-    else:
-        names = (("Training loss", "train_loss", "{:.3f}"), ("Test loss", "test_loss", "{:.3f}"),
-                 ("Training RMSE", "train_rmse", "{:.3g}"), ("Test RMSE", "test_rmse", "{:.3g}"))
-    for label, key, form in names:
+    moved = metrics["iteration"] != previous.get("iteration")
+    counters = [Counter("Iteration", f"{metrics['iteration']:,}"), Counter("Epoch", f"{metrics['epoch']:,}")]
+    score = (("Training accuracy", "train_accuracy", "{:.1%}"), ("Test accuracy", "test_accuracy", "{:.1%}")) \
+        if trainer.task == "classification" else \
+        (("Training RMSE", "train_rmse", "{:.3g}"), ("Test RMSE", "test_rmse", "{:.3g}"))
+    for label, key, form in (("Training loss", "train_loss", "{:.3f}"), ("Test loss", "test_loss", "{:.3f}"), *score):
         value, before = metrics[key], previous.get(key, metrics[key])
         if not math.isfinite(value):
-            cells.append((label, "–", None))
+            counters.append(Counter(label, "–"))
             continue
-        change = value - before
-        shown_change = None if metrics["iteration"] == previous.get("iteration") else (
-            f"{change:+.1%}" if "accuracy" in key else f"{change:+.4f}")
-        cells.append((label, form.format(value), shown_change))
-    return cells
+        change = change_text(key, value, before) if moved and math.isfinite(before) else None
+        counters.append(Counter(label, form.format(value), change, lower_is_better="accuracy" not in key))
+    return counters
 
 
 def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
@@ -119,10 +121,6 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
     return diagrams, regions
 
 
-def _toggle_play() -> None:
-    st.session_state[session.PLAYING] = not st.session_state.get(session.PLAYING, False)
-
-
 def _reset() -> None:
     session.request_rebuild()
     st.session_state[session.PLAYING] = False
@@ -136,8 +134,7 @@ def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     """Play/Pause, Step, Step epoch, Reset and speed; returns (step clicked, epoch clicked)."""
     config = session.config()
     play, step, epoch, reset, speed = st.columns([1.1, 1, 1.2, 1, 2.2], vertical_alignment="bottom")
-    play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-                key="play", type="primary", width="stretch", on_click=_toggle_play)
+    play_pause_button(play, session.PLAYING, key="play")
     stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update",
                           disabled=playing)
     epoch_clicked = epoch.button("Step epoch", key="step_epoch", width="stretch", disabled=playing,
@@ -157,8 +154,7 @@ def _speed_options(current: int) -> list[int]:
 
 def training_view() -> None:
     """The fragment's body: act on the toolbar, train, and draw."""
-    if st.session_state.get(session.PLAYING, False) != st.session_state.get(FRAGMENT_PLAYING):
-        st.rerun()      # Play, Pause or Reset: a full rerun re-creates the fragment with (or without) run_every
+    follow_play_state(session.PLAYING)
     trainer = session.trainer()
     if trainer is None:
         problem = st.session_state.get(session.BUILD_ERROR)
@@ -178,12 +174,8 @@ def training_view() -> None:
     diagrams, regions = _frames(trainer, config, FRAMES_PER_RUN if playing else 1, advance=playing)
     if trainer.diverged:
         st.error(trainer.diverged)
-        if playing:
-            st.session_state[session.PLAYING] = False
-            st.rerun()
-    cells = st.columns(len(_metric_cells(trainer)))
-    for cell, (label, value, change) in zip(cells, _metric_cells(trainer)):
-        cell.metric(label, value, change, delta_color="off" if change is None else "normal")
+        stop_playing(session.PLAYING)
+    counter_row(_counters(trainer))
     st.session_state["previous_metrics"] = trainer.metrics
 
     interval = int(1000 * FRAME_SECONDS / FRAMES_PER_RUN)
@@ -228,8 +220,7 @@ def view_options(trainer) -> None:
 
 def page() -> None:
     """The whole playground page."""
-    if CSS.exists():
-        st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")
+    apply_style()
     session.config()
     trainer = session.trainer()
     sidebar(trainer)
@@ -238,8 +229,6 @@ def page() -> None:
     session.sync_url()
     for notice in session.take_notices():
         st.toast(notice) if notice.startswith("Loaded the preset") else st.warning(notice)
-    playing = st.session_state.get(session.PLAYING, False)
-    st.session_state[FRAGMENT_PLAYING] = playing
-    st.fragment(training_view, run_every=FRAME_SECONDS if playing and trainer else None)()
+    run_fragment(training_view, session.PLAYING, FRAME_SECONDS, can_play=trainer is not None)
     view_options(trainer)
     downloads(trainer)

@@ -25,7 +25,16 @@ from playground.recurrent_trainer import (
     train_side_by_side,
 )
 from playground.ui.live_chart import live_chart
-from playground.ui.playground_page import CSS
+from playground.ui.training_view import (
+    Counter,
+    apply_style,
+    change_text,
+    counter_row,
+    follow_play_state,
+    play_pause_button,
+    run_fragment,
+    stop_playing,
+)
 from playground.viz import recurrent as views
 
 SETTINGS = "rl_settings"
@@ -155,10 +164,6 @@ def trainer() -> RecurrentTrainer | None:
 
 
 # -- the training view ------------------------------------------------------------------------------
-def _toggle_play() -> None:
-    st.session_state[PLAYING] = not st.session_state.get(PLAYING, False)
-
-
 def _reset() -> None:
     st.session_state[REBUILD] = True
     st.session_state[PLAYING] = False
@@ -167,30 +172,26 @@ def _reset() -> None:
 def toolbar(playing: bool) -> int:
     """Play/Pause, Step, Step ×N, Reset and N; returns the iterations asked for (0 for none)."""
     play, step, step_n, reset, speed = st.columns([1.1, 0.9, 1.1, 0.9, 2.4], vertical_alignment="bottom")
-    if play.button("⏸ Pause" if playing else "▶ Play", key="rl_play", type="primary", width="stretch"):
-        _toggle_play()
-        st.rerun()          # a full rerun re-creates the fragment with (or without) run_every
+    play_pause_button(play, PLAYING, key="rl_play")
     st.session_state.setdefault(SPEED, DEFAULT_SPEED)
     n = st.session_state[SPEED]
     stepped = step.button("Step", key="rl_step", width="stretch", disabled=playing,
                           help="One iteration: one batch of sequences, forward, BPTT, update")
     stepped_n = step_n.button(f"Step ×{n}", key="rl_step_n", width="stretch", disabled=playing,
                               help=f"{n} iterations")
-    if reset.button("Reset", key="rl_reset", width="stretch",
-                    help="The same seed gives the same initial model"):
-        _reset()
-        st.rerun()
+    reset.button("Reset", key="rl_reset", width="stretch", help="The same seed gives the same initial model",
+                 on_click=_reset)
     speed.select_slider("Iterations per Step ×N and per frame of Play", options=SPEEDS, key=SPEED)
     return 1 if stepped else n if stepped_n else 0
 
 
-def _metric_cells(trainer: RecurrentTrainer) -> list[tuple[str, str, str | None, str | None]]:
-    """(label, value, change since the last frame, help) for each counter."""
+def _counters(trainer: RecurrentTrainer) -> list[Counter]:
+    """The toolbar's counters, each with its change since the last frame."""
     metrics = trainer.metrics
     previous = st.session_state.get(PREVIOUS) or metrics
     moved = metrics["iteration"] != previous["iteration"]
     task = trainer.task
-    cells = [("Iteration", f"{metrics['iteration']:,}", None, None)]
+    counters = [Counter("Iteration", f"{metrics['iteration']:,}")]
     names = [("Training loss", "train_loss", "{:.4f}", "On the last training batch, before its update"),
              ("Validation loss", "validation_loss", "{:.4f}",
               f"On {len(trainer.validation_set)} held-out sequences")]
@@ -199,15 +200,13 @@ def _metric_cells(trainer: RecurrentTrainer) -> list[tuple[str, str, str | None,
     for label, key, form, help_text in names:
         value, before = metrics[key], previous.get(key, metrics[key])
         if not math.isfinite(value):
-            cells.append((label, "–", None, help_text))
+            counters.append(Counter(label, "–", help=help_text))
             continue
-        change = None
-        if moved and math.isfinite(before):
-            change = f"{value - before:+.1%}" if "accuracy" in key else f"{value - before:+.4f}"
-        cells.append((label, form.format(value), change, help_text))
+        change = change_text(key, value, before) if moved and math.isfinite(before) else None
+        counters.append(Counter(label, form.format(value), change, help_text, lower_is_better="loss" in key))
     baseline = f"{task.baseline:.0%}" if task.metric == "accuracy" else f"{task.baseline:.3g}"
-    cells.append(("Baseline", baseline, None, task.baseline_label))
-    return cells
+    counters.append(Counter("Baseline", baseline, help=task.baseline_label))
+    return counters
 
 
 def _flows(trainer: RecurrentTrainer) -> dict:
@@ -238,6 +237,7 @@ def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int) -> dict[s
 
 def training_view() -> None:
     """The fragment's body: act on the toolbar, train, and draw."""
+    follow_play_state(PLAYING)
     trainer_ = trainer()
     if trainer_ is None:
         st.error(st.session_state.get(BUILD_ERROR) or "This set-up cannot be built.")
@@ -250,14 +250,8 @@ def training_view() -> None:
         frames = _frames(trainer_, 1, asked)
     if trainer_.diverged:
         st.error(trainer_.diverged)
-        if playing:
-            st.session_state[PLAYING] = False
-            st.rerun()
-    cells = _metric_cells(trainer_)
-    for column, (label, value, change, help_text) in zip(st.columns(len(cells)), cells):
-        # A falling loss is good news (green), as is a rising accuracy.
-        colour = "off" if change is None else "inverse" if "loss" in label else "normal"
-        column.metric(label, value, change, delta_color=colour, help=help_text)
+        stop_playing(PLAYING)
+    counter_row(_counters(trainer_))
     st.session_state[PREVIOUS] = trainer_.metrics
 
     interval = int(1000 * FRAME_SECONDS / FRAMES_PER_RUN)
@@ -355,13 +349,11 @@ def unrolled(current: RecurrentSettings) -> None:
 
 def page() -> None:
     """The whole recurrent lab."""
-    if CSS.exists():
-        st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")
+    apply_style()
     sidebar()
     for notice in st.session_state.pop(NOTICES, []):
         st.warning(notice)
-    playing = st.session_state.get(PLAYING, False)
-    st.fragment(training_view, run_every=FRAME_SECONDS if playing else None)()
+    run_fragment(training_view, PLAYING, FRAME_SECONDS)
     left, right = st.columns([1, 1.3], gap="large")
     with left:
         unrolled(settings())

@@ -44,7 +44,8 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
         yaxis1=dict(type="log" if log_scale else "linear", anchor="x1"),
         yaxis2=dict(anchor="x2", **(dict(range=[0, 1.02], tickformat=".0%") if task == "classification" else {})),
         annotations=[dict(text=text, x=x, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
-                          showarrow=False, font=dict(size=14)) for text, x in ((f"Loss {KEY}", 0), (score_title, 0.56))],
+                          showarrow=False, font=dict(size=14))
+                     for text, x in ((f"Loss {KEY}", 0), (score_title, 0.56))],
     )
     return fast_figure(traces, layout)
 

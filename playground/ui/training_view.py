@@ -1,0 +1,76 @@
+"""What both pages' training views share: Play/Pause, the playing fragment, the counters.
+
+Playing works the same way on every page: the training view is one ``st.fragment``;
+Play and Pause flip a session-state flag in a button callback (so a click acts exactly
+once), and the fragment, when it sees that the flag no longer matches the way it was
+created, asks for a full rerun, which re-creates it with (or without) ``run_every``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+CSS = Path(__file__).resolve().parents[2] / "assets" / "style.css"
+
+
+def apply_style() -> None:
+    """The project's stylesheet (compact layout for projectors, no fading while playing)."""
+    if CSS.exists():
+        st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")
+
+
+def _toggle(playing_key: str) -> None:
+    st.session_state[playing_key] = not st.session_state.get(playing_key, False)
+
+
+def play_pause_button(container, playing_key: str, key: str) -> None:
+    """The Play / Pause button for the flag ``st.session_state[playing_key]``."""
+    playing = st.session_state.get(playing_key, False)
+    container.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+                     key=key, type="primary", width="stretch", on_click=_toggle, args=(playing_key,))
+
+
+def run_fragment(body: Callable[[], None], playing_key: str, frame_seconds: float, *, can_play: bool = True) -> None:
+    """Create the training fragment, rerunning every ``frame_seconds`` while playing."""
+    playing = bool(st.session_state.get(playing_key, False)) and can_play
+    st.session_state[f"{playing_key}_fragment"] = playing
+    st.fragment(body, run_every=frame_seconds if playing else None)()
+
+
+def follow_play_state(playing_key: str) -> None:
+    """Call first in the fragment: a full rerun when Play, Pause or Reset changed the mode."""
+    if bool(st.session_state.get(playing_key, False)) != st.session_state.get(f"{playing_key}_fragment"):
+        st.rerun()
+
+
+def stop_playing(playing_key: str) -> None:
+    """Pause from inside the fragment (training diverged): a full rerun without run_every."""
+    if st.session_state.get(playing_key, False):
+        st.session_state[playing_key] = False
+        st.rerun()
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One counter of the toolbar: its label, shown value, change since the last frame, help."""
+
+    label: str
+    value: str
+    change: str | None = None
+    help: str | None = None
+    lower_is_better: bool = False
+
+
+def counter_row(counters: list[Counter]) -> None:
+    """The counters in one row; a falling loss and a rising accuracy show in green."""
+    for column, counter in zip(st.columns(len(counters)), counters):
+        colour = "off" if counter.change is None else "inverse" if counter.lower_is_better else "normal"
+        column.metric(counter.label, counter.value, counter.change, delta_color=colour, help=counter.help)
+
+
+def change_text(key: str, value: float, before: float) -> str:
+    """The change of a counter since the last frame: percentage points for accuracies."""
+    return f"{value - before:+.1%}" if "accuracy" in key else f"{value - before:+.4f}"
