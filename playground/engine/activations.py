@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 LEAKY_RELU_SLOPE = 0.01
+#: Arrays up to this size use numpy's own tanh (fewer calls); larger ones the exp form.
+SMALL_ARRAY = 256
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ def tanh(z: np.ndarray) -> np.ndarray:
     with ``exp`` because numpy's float64 ``tanh`` is not vectorised on many CPUs: on the
     development machine it took 92 us for 500 x 8 values against 39 us for this form.
     """
+    if np.size(z) <= SMALL_ARRAY:
+        return np.tanh(z)       # one call beats seven on a mini-batch's few values
     t = np.abs(z, dtype=np.float64)
     np.negative(t, out=t)
     np.exp(t, out=t)

@@ -34,12 +34,16 @@ from playground.viz.network_diagram import network_alt_text, network_figure
 from playground.viz.regions import plane_view, regions_alt_text, regions_figure
 
 FRAME_SECONDS = 0.3
-FRAMES_PER_RUN = 4
+FRAMES_PER_RUN = 5
+#: Frames play slightly faster than they are made, so the browser's queue drains between reruns.
+FRAME_INTERVAL_MS = int(0.8 * 1000 * FRAME_SECONDS / FRAMES_PER_RUN)
 #: Most wall time spent training per frame, so that even the fastest speed keeps >= 10 frames/s.
-FRAME_TRAINING_SECONDS = 0.05
+FRAME_TRAINING_SECONDS = 0.06
 #: While playing, measure the whole data sets about this many times per frame at most.
 MEASUREMENTS_PER_FRAME = 100
 DIAGRAM_HEIGHT = 400
+#: Most hidden layers that get their own +/- buttons above the diagram.
+PER_LAYER_BUTTONS = 4
 REGIONS_HEIGHT = 300
 CURVES_HEIGHT = 190
 
@@ -66,9 +70,15 @@ def _change_neurons(layer: int, delta: int) -> None:
 
 
 def architecture_controls() -> None:
-    """+/- buttons for the number of hidden layers and the neurons of each, as in TF Playground."""
+    """+/- buttons for the number of hidden layers and the neurons of each, as in TF Playground.
+
+    Up to ``PER_LAYER_BUTTONS`` hidden layers every layer gets its own buttons; beyond that
+    (they would not fit a projector's width) one pair acts on the layer picked in a menu.
+    """
     layers = session.config().hidden_layers
-    columns = st.columns([2.2] + [1] * max(len(layers), 1), vertical_alignment="center", gap="small")
+    many = len(layers) > PER_LAYER_BUTTONS
+    columns = st.columns([2.4] + ([2.6] if many else [1] * max(len(layers), 1)), vertical_alignment="center",
+                         gap="small")
     with columns[0]:
         label, minus, plus = st.columns([2.2, 1, 1], gap="small", vertical_alignment="center")
         label.markdown(f"**{len(layers)} hidden layer{'s' if len(layers) != 1 else ''}**")
@@ -76,14 +86,25 @@ def architecture_controls() -> None:
                      help="Remove the last hidden layer")
         plus.button("+", key="layers_plus", on_click=_change_layers, args=(1,),
                     disabled=len(layers) >= cfg.MAX_HIDDEN_LAYERS, help="Add a hidden layer")
-    for index, (column, size) in enumerate(zip(columns[1:], layers)):
+    if many:
+        with columns[1]:
+            picker, minus, count, plus = st.columns([2, 1, 1, 1], gap=None, vertical_alignment="center")
+            index = picker.selectbox("Hidden layer", range(len(layers)), key="layer_picked",
+                                     format_func=lambda i: f"layer {i + 1}", label_visibility="collapsed")
+            _neuron_buttons(minus, count, plus, min(index or 0, len(layers) - 1), layers)
+        return
+    for index, column in enumerate(columns[1:len(layers) + 1]):
         with column:
-            minus, count, plus = st.columns(3, gap=None, vertical_alignment="center")
-            minus.button("−", key=f"neurons_minus_{index}", on_click=_change_neurons, args=(index, -1),
-                         disabled=size <= 1, help=f"One neuron fewer in hidden layer {index + 1}")
-            count.markdown(f"**{size}**")
-            plus.button("+", key=f"neurons_plus_{index}", on_click=_change_neurons, args=(index, 1),
-                        disabled=size >= cfg.MAX_NEURONS, help=f"One neuron more in hidden layer {index + 1}")
+            _neuron_buttons(*st.columns(3, gap=None, vertical_alignment="center"), index, layers)
+
+
+def _neuron_buttons(minus, count, plus, index: int, layers: tuple[int, ...]) -> None:
+    size = layers[index]
+    minus.button("−", key=f"neurons_minus_{index}", on_click=_change_neurons, args=(index, -1),
+                 disabled=size <= 1, help=f"One neuron fewer in hidden layer {index + 1}")
+    count.markdown(f"**{size}**")
+    plus.button("+", key=f"neurons_plus_{index}", on_click=_change_neurons, args=(index, 1),
+                disabled=size >= cfg.MAX_NEURONS, help=f"One neuron more in hidden layer {index + 1}")
 
 
 # -- the training view ----------------------------------------------------------------------
@@ -178,7 +199,7 @@ def training_view() -> None:
     counter_row(_counters(trainer))
     st.session_state["previous_metrics"] = trainer.metrics
 
-    interval = int(1000 * FRAME_SECONDS / FRAMES_PER_RUN)
+    interval = FRAME_INTERVAL_MS
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         architecture_controls()

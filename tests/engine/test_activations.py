@@ -180,3 +180,12 @@ def test_sigmoid_keeps_float_dtypes_and_accepts_integers():
     assert ints.dtype == np.float64
     np.testing.assert_allclose(ints, [0.5, 1 / (1 + math.exp(-1)), 1 / (1 + math.exp(2))], rtol=1e-15)
     assert np.isnan(sigmoid(np.array([np.nan]))[0])
+
+
+def test_tanh_exp_form_for_large_arrays_matches_numpy():
+    from playground.engine.activations import SMALL_ARRAY, tanh
+    z = np.linspace(-30, 30, 4 * SMALL_ARRAY + 1)
+    z = np.concatenate([z, [-1e308, -800.0, 0.0, 1e-300, 800.0, 1e308]])
+    assert z.size > SMALL_ARRAY
+    np.testing.assert_allclose(tanh(z), np.tanh(z), rtol=0, atol=3e-16)
+    assert tanh(-z[:10]).tolist() == (-tanh(z[:10])).tolist()          # odd, exactly

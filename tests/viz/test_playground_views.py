@@ -75,7 +75,7 @@ def test_regions_grid_is_100_by_100_float32_and_points_on_top():
 def test_network_diagram_links_are_grouped_and_weights_hoverable():
     trainer = Trainer(DEFAULT)
     figure = network_figure(trainer)
-    hover = [t for t in figure.data if t.type == "scatter" and t.text and "weight" in str(t.text[0])]
+    hover = [t for t in figure.data if t.type == "scattergl" and t.text and "weight" in str(t.text[0])]
     assert len(hover) == 1 and len(hover[0].text) == sum(W.size for W in trainer.network.weights)
     first = trainer.network.weights[0][0, 0]
     assert f"x1 → h1.1: weight {first:+.3f}" == hover[0].text[0]
