@@ -3,7 +3,8 @@
 The training view is one ``st.fragment``: Step and Step epoch rerun only it; while playing
 it reruns every ``FRAME_SECONDS`` on its own (``run_every``, set by a full rerun when Play
 or Pause is pressed), runs ``FRAMES_PER_RUN`` frames of ``speed`` iterations each, and
-hands all of them to the live charts, which play them in place between reruns.
+hands all of them to the live charts, which play them in place between reruns (the
+diagram every ``DIAGRAM_EVERY``-th frame: it is the costlier chart for the browser).
 
 At high speeds a frame trains at most ``FRAME_TRAINING_SECONDS`` (so the picture keeps
 moving) and measures the whole data sets at most ``MEASUREMENTS_PER_FRAME`` times.
@@ -11,6 +12,7 @@ moving) and measures the whole data sets at most ``MEASUREMENTS_PER_FRAME`` time
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -33,12 +35,16 @@ from playground.viz.curves import curves_alt_text, curves_figure
 from playground.viz.network_diagram import network_alt_text, network_figure
 from playground.viz.regions import plane_view, regions_alt_text, regions_figure
 
-FRAME_SECONDS = 0.3
-FRAMES_PER_RUN = 5
+FRAME_SECONDS = 0.48
+FRAMES_PER_RUN = 8
+#: The diagram is redrawn every this many frames (it costs the browser more than the regions).
+DIAGRAM_EVERY = 2
 #: Frames play slightly faster than they are made, so the browser's queue drains between reruns.
 FRAME_INTERVAL_MS = int(0.8 * 1000 * FRAME_SECONDS / FRAMES_PER_RUN)
 #: Most wall time spent training per frame, so that even the fastest speed keeps >= 10 frames/s.
-FRAME_TRAINING_SECONDS = 0.06
+FRAME_TRAINING_SECONDS = 0.05
+#: Share of FRAME_SECONDS that one playing rerun may spend training and drawing.
+RUN_BUDGET = 0.85
 #: While playing, measure the whole data sets about this many times per frame at most.
 MEASUREMENTS_PER_FRAME = 100
 DIAGRAM_HEIGHT = 400
@@ -128,16 +134,24 @@ def _counters(trainer) -> list[Counter]:
 
 
 def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
-    """Draw ``n_frames`` frames of both live charts; if ``advance``, train ``speed`` iterations before each."""
+    """Draw up to ``n_frames`` frames of the regions (and every ``DIAGRAM_EVERY``-th of the
+    diagram, always the last); if ``advance``, train ``speed`` iterations before each.
+
+    Playing stops adding frames once ``RUN_BUDGET`` of the rerun interval is spent, so a
+    big network or a slow machine gets fewer frames per rerun instead of reruns that pile up.
+    """
     diagrams, regions = [], []
-    for _ in range(n_frames):
+    deadline = time.perf_counter() + RUN_BUDGET * FRAME_SECONDS
+    for frame in range(n_frames):
         if advance:
             trainer.step(config.speed, record_every=max(1, config.speed // MEASUREMENTS_PER_FRAME),
                          max_seconds=FRAME_TRAINING_SECONDS)
-        diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT))
+        last = frame == n_frames - 1 or trainer.diverged or (advance and time.perf_counter() > deadline)
+        if last or frame % DIAGRAM_EVERY == DIAGRAM_EVERY - 1:
+            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT))
         regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
                                       x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT))
-        if trainer.diverged:
+        if last:
             break
     return diagrams, regions
 
@@ -203,7 +217,7 @@ def training_view() -> None:
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         architecture_controls()
-        live_chart(diagrams, key="network_chart", height=DIAGRAM_HEIGHT, frame_interval_ms=interval,
+        live_chart(diagrams, key="network_chart", height=DIAGRAM_HEIGHT, frame_interval_ms=DIAGRAM_EVERY * interval,
                    alt=network_alt_text(trainer.network, trainer.dataset.feature_names))
     with right:
         view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
