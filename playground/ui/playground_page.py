@@ -49,9 +49,9 @@ RUN_BUDGET = 0.85
 MEASUREMENTS_PER_FRAME = 100
 DIAGRAM_HEIGHT = 400
 #: Most hidden layers that get their own +/- buttons above the diagram.
-PER_LAYER_BUTTONS = 4
-REGIONS_HEIGHT = 300
-CURVES_HEIGHT = 190
+PER_LAYER_BUTTONS = 3
+REGIONS_HEIGHT = 290
+CURVES_HEIGHT = 180
 
 
 # -- architecture controls beside the diagram ------------------------------------------------
@@ -83,13 +83,13 @@ def architecture_controls() -> None:
     """
     layers = session.config().hidden_layers
     many = len(layers) > PER_LAYER_BUTTONS
-    columns = st.columns([2.4] + ([2.6] if many else [1] * max(len(layers), 1)), vertical_alignment="center",
+    columns = st.columns([2.0] + ([2.6] if many else [1] * max(len(layers), 1)), vertical_alignment="center",
                          gap="small")
     with columns[0]:
-        label, minus, plus = st.columns([2.2, 1, 1], gap="small", vertical_alignment="center")
-        label.markdown(f"**{len(layers)} hidden layer{'s' if len(layers) != 1 else ''}**")
+        minus, label, plus = st.columns([1, 1.7, 1], gap=None, vertical_alignment="center")
         minus.button("−", key="layers_minus", on_click=_change_layers, args=(-1,), disabled=not layers,
                      help="Remove the last hidden layer")
+        label.markdown(f"**{len(layers)}** hidden")
         plus.button("+", key="layers_plus", on_click=_change_layers, args=(1,),
                     disabled=len(layers) >= cfg.MAX_HIDDEN_LAYERS, help="Add a hidden layer")
     if many:

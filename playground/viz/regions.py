@@ -118,7 +118,7 @@ def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
     data = trainer.dataset
     sets = [("training", data.raw_train, data.y_train, "white", 1)]
     if show_test:
-        sets.append(("test", data.raw_test, data.y_test, "black", 2))
+        sets.append(("test", data.raw_test, data.y_test, "black", 1.2))
     traces = []
     for label, raw, y, outline, width in sets:
         x, yy = raw[:, view.x_axis].astype(np.float32), raw[:, view.y_axis].astype(np.float32)
