@@ -25,15 +25,11 @@ and accuracy on the whole data after every iteration), each figure, and the JSON
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from playground import config as cfg  # noqa: E402
+from playground.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, running_streamlit  # noqa: E402
 from playground.trainer import Trainer  # noqa: E402
 from playground.ui import live_chart as lc  # noqa: E402
 from playground.ui import playground_page as pp  # noqa: E402
@@ -48,10 +45,6 @@ from playground.viz.curves import curves_figure  # noqa: E402
 from playground.viz.network_diagram import network_figure  # noqa: E402
 from playground.viz.regions import regions_figure  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
 REGIONS = ".st-key-regions_chart .np-live-chart"
 
 TF_DEFAULT = cfg.PRESETS["tf_default"].config
@@ -145,42 +138,6 @@ def server_rerun(name: str, config: cfg.Config) -> float:
            f"and {pp.FRAMES_PER_RUN / total:.1f} frames/s if the server did nothing else",
            f"training + figures {1000 * (t1 - t0):.0f} ms; curves + JSON {1000 * (t2 - t1):.0f} ms")
     return total
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def streamlit_server():
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 # Runs in the page: click Step, then wait until the Iteration counter changed and every
@@ -400,7 +357,7 @@ def browser_measures(args) -> None:
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: skipping the browser measures")
         return
-    with streamlit_server() as url, sync_playwright() as playwright:
+    with running_streamlit("app.py") as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             # The first load also warms the server (imports, plotly.js into the browser's cache).

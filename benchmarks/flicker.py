@@ -13,28 +13,17 @@ a new figure each rerun. Also reports how plotly.js reached the browser.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from playground.local_server import CHROMIUM, CHROMIUM_ARGS, running_streamlit  # noqa: E402
+
 DEMO = REPO / "benchmarks" / "live_chart_demo.py"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 # Runs in the page: every 20 ms, is a heatmap image drawn with a non-zero box inside
 # the viewport, and a cheap signature of that image (to count distinct frames).
@@ -68,45 +57,6 @@ async ([seconds, period]) => {
 """
 
 
-def free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def streamlit_server(demo_args: list[str]):
-    port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(DEMO),
-        "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-        "--", *demo_args,
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ}
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def summarise(samples: list[list]) -> dict[str, float]:
     """Share of time visible (time-weighted between samples) and distinct frames per second."""
     visible_time = total_time = 0.0
@@ -129,7 +79,7 @@ def summarise(samples: list[list]) -> dict[str, float]:
 
 
 def measure(browser, demo_args: list[str], seconds: float, warmup: float) -> dict[str, float]:
-    with streamlit_server(demo_args) as url:
+    with running_streamlit(DEMO, demo_args) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         plotly_transfers: list[tuple[str, int, str]] = []

@@ -9,138 +9,30 @@ under ``CI=true``, where a missing browser is a failure.
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from playground.local_server import button, iteration, wait_idle
+
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
 REGIONS = ".st-key-regions_chart .np-live-chart"
 REGIONS_IMAGE = f"{REGIONS} .heatmaplayer image"
 SCREENSHOTS = Path(tempfile.gettempdir()) / "neural-playground-e2e"
 
 
-def _missing_browser() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the 'playwright' package is not installed (pip install playwright)"
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
-    return None
-
-
-def _require_browser() -> None:
-    reason = _missing_browser()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but the browser tests cannot run: {reason}")
-    pytest.skip(f"browser tests skipped: {reason}")
-
-
-def _free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server_url():
-    """``streamlit run app.py`` on a free loopback port; killed when the module's tests end."""
-    _require_browser()
-    port = _free_port()
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"streamlit did not start:\n{log.read().decode(errors='replace')[-3000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                              headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
-def page(browser, server_url):
+def page(open_tab, server_url):
     """A fresh browser session on the page, loaded and idle, charts drawn."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(server_url)
+    tab = open_tab(server_url)
     tab.wait_for_selector(REGIONS_IMAGE, timeout=60_000)
     wait_idle(tab)
-    yield tab
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
-
-
-def wait_idle(tab, timeout_ms: int = 30_000) -> None:
-    tab.wait_for_selector(IDLE, timeout=timeout_ms)
-    assert not tab.locator("[data-testid='stException']").count(), tab.locator(
-        "[data-testid='stException']").first.inner_text()
-
-
-def metric_text(tab, label: str) -> str:
-    metric = tab.locator("[data-testid='stMetric']").filter(
-        has=tab.locator("[data-testid='stMetricLabel']", has_text=re.compile(rf"^{re.escape(label)}$")))
-    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
-
-
-def iteration(tab) -> int:
-    return int(metric_text(tab, "Iteration").replace(",", ""))
+    return tab
 
 
 def wait_for_iteration(tab, predicate, timeout_s: float = 15) -> int:
@@ -155,11 +47,6 @@ def wait_for_iteration(tab, predicate, timeout_s: float = 15) -> int:
         if time.monotonic() > deadline:
             raise AssertionError(f"the Iteration counter stayed at {value}")
         time.sleep(0.05)
-
-
-def button(tab, name: str):
-    """The button labelled ``name`` (an icon's ligature text may come before the label)."""
-    return tab.get_by_role("button", name=re.compile(rf"(^|\s){re.escape(name)}$"))
 
 
 def colour_summary(png: bytes) -> dict[str, float]:

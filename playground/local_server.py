@@ -1,0 +1,105 @@
+"""Run the app (or another Streamlit script) on a free loopback port, and read it in a browser.
+
+Used by the browser tests (``tests/e2e``) and by the benchmarks that measure the page in
+headless Chromium. ``running_streamlit`` starts ``python -m streamlit run`` as a child
+process, waits for its health check, yields the URL and always stops the process; the
+reading helpers take a Playwright page. Nothing here imports Streamlit or Playwright.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+#: Debian's Chromium, and the flags that keep it quiet on a machine with no network or GPU.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+#: The app is connected and no script runs.
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_streamlit(script: str | Path = "app.py", script_args: Sequence[str] = (),
+                      start_timeout: float = 60.0) -> Iterator[str]:
+    """``streamlit run script`` on a free loopback port; yields its URL, stops it on exit.
+
+    Raises RuntimeError, with the end of the server's output, if it does not answer its
+    health check within ``start_timeout`` seconds.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    if script_args:
+        command += ["--", *script_args]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + start_timeout
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")[-3000:]
+                    raise RuntimeError(f"streamlit did not start:\n{output}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+# -- reading the page (``tab`` is a Playwright page) ---------------------------------------------
+def wait_idle(tab, timeout_ms: int = 30_000) -> None:
+    """Wait until the app is connected and no script runs; no exception box may be shown."""
+    tab.wait_for_selector(IDLE, timeout=timeout_ms)
+    exceptions = tab.locator("[data-testid='stException']")
+    if exceptions.count():
+        raise AssertionError(f"the page shows an exception: {exceptions.first.inner_text()}")
+
+
+def metric_text(tab, label: str) -> str:
+    """The shown value of the ``st.metric`` labelled ``label``."""
+    metric = tab.locator("[data-testid='stMetric']").filter(
+        has=tab.locator("[data-testid='stMetricLabel']", has_text=re.compile(rf"^{re.escape(label)}$")))
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def iteration(tab) -> int:
+    """The Iteration counter."""
+    return int(metric_text(tab, "Iteration").replace(",", ""))
+
+
+def button(tab, name: str):
+    """The button labelled ``name`` (an icon's ligature text may come before the label)."""
+    return tab.get_by_role("button", name=re.compile(rf"(^|\s){re.escape(name)}$"))
