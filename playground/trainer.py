@@ -255,6 +255,40 @@ class Trainer:
             return self.network.output_layer.class_scores(outputs)
         return outputs[:, 0] * self.target_scale + self.target_mean
 
+    # -- parameters on unscaled data (the model file) ---------------------------------------
+    def parameters_for_raw_features(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The network rewritten to take unscaled features (and give unscaled regression targets).
+
+        With standardised features X = (F - m) / s the first layer computes
+        X W + b = F (W / s) + (b - (m / s) W), so W' = W / s (row-wise), b' = b - (m / s) W.
+        A regression output y = out * t_s + t_m gives W_L' = t_s W_L, b_L' = t_s b_L + t_m.
+        A notebook model built from these weights needs no scaler.
+        """
+        weights, biases = self.network.copy_parameters()
+        data = self.dataset
+        if data.scaler_mean is not None:
+            scaled_mean = data.scaler_mean / data.scaler_std
+            biases[0] = biases[0] - scaled_mean @ weights[0]
+            weights[0] = weights[0] / data.scaler_std[:, None]
+        if self.task == "regression":
+            weights[-1] = weights[-1] * self.target_scale
+            biases[-1] = biases[-1] * self.target_scale + self.target_mean
+        return weights, biases
+
+    def load_parameters_for_raw_features(self, weights, biases) -> None:
+        """Load weights that act on unscaled features (a notebook model): the inverse of
+        ``parameters_for_raw_features``, then start over at iteration 0."""
+        weights = [np.array(W, dtype=np.float64) for W in weights]
+        biases = [np.array(b, dtype=np.float64) for b in biases]
+        data = self.dataset
+        if self.task == "regression":
+            biases[-1] = (biases[-1] - self.target_mean) / self.target_scale
+            weights[-1] = weights[-1] / self.target_scale
+        if data.scaler_mean is not None:
+            biases[0] = biases[0] + data.scaler_mean @ weights[0]
+            weights[0] = weights[0] * data.scaler_std[:, None]
+        self.load_parameters(weights, biases)
+
     # -- live settings -----------------------------------------------------------------------
     def apply_settings(self, config: Config) -> None:
         """Apply a change of learning rate, optimizer, batch size, regularization or dropout.

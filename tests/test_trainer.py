@@ -267,3 +267,31 @@ def test_divergence_is_caught_when_measuring_less_often():
     trainer.step(500, record_every=50)
     assert trainer.diverged is not None
     assert all(np.isfinite(p).all() for p in trainer.network.parameters())
+
+
+# -- the model file's parameters act on unscaled data -----------------------------------------
+@pytest.mark.parametrize("dataset", ["iris", "diabetes", "circle"])
+def test_parameters_for_raw_features_compute_the_same_outputs(dataset):
+    from playground.engine import Network
+
+    trainer = Trainer(DEFAULT.with_changes(dataset=dataset, hidden_layers=(5,), learning_rate=0.01))
+    trainer.step(30)
+    data = trainer.dataset
+    weights, biases = trainer.parameters_for_raw_features()
+    raw_network = Network(trainer.network.layer_sizes, activation=trainer.network.activation,
+                          output=trainer.network.output, loss=trainer.network.loss)
+    raw_network.set_parameters(weights, biases)
+    unscaled = data.X_train if data.scaler_mean is None else data.X_train * data.scaler_std + data.scaler_mean
+    expected = trainer.predict(data.X_train)
+    got = raw_network.forward(unscaled)
+    if trainer.task == "classification":
+        got = raw_network.output_layer.class_scores(got)
+    else:
+        got = got[:, 0]
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+    # ... and loading them back restores the trained network.
+    before = [w.copy() for w in trainer.network.weights + trainer.network.biases]
+    trainer.load_parameters_for_raw_features(weights, biases)
+    for a, b in zip(before, trainer.network.weights + trainer.network.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert trainer.iteration == 0

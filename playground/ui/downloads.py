@@ -1,12 +1,14 @@
 """Export and import: the learning curves as CSV, the trained model as JSON, and opening a model."""
 from __future__ import annotations
 
+import copy
 import io
 
 import pandas as pd
 import streamlit as st
 
 from playground import config as cfg
+from playground.data import DATASETS, build_dataset
 from playground.model_io import ModelFormatError, model_from_json, model_to_json
 from playground.ui import session
 
@@ -23,9 +25,15 @@ def history_csv(trainer) -> bytes:
 
 
 def model_json(trainer) -> str:
-    """The network with its current weights, the class names, feature names and the set-up."""
+    """The network on unscaled features, class names, feature names and the set-up.
+
+    The weights are rewritten to take the features as they are (no scaler needed in a
+    notebook): ``Trainer.parameters_for_raw_features``.
+    """
     classes = trainer.dataset.class_names or None
-    return model_to_json(trainer.network, classes=classes, feature_names=trainer.dataset.feature_names,
+    network = copy.deepcopy(trainer.network)
+    network.set_parameters(*trainer.parameters_for_raw_features())
+    return model_to_json(network, classes=classes, feature_names=trainer.dataset.feature_names,
                          config=cfg.to_query(trainer.config))
 
 
@@ -37,9 +45,23 @@ def _config_for(loaded, current: cfg.Config) -> cfg.Config:
             session.add_notice(f"Model file: {notice}")
         return parsed
     network = loaded.network
-    return current.with_changes(hidden_layers=tuple(network.layer_sizes[1:-1]),
-                                layer_activations=tuple(network.activation), output=network.output,
-                                loss=network.loss)
+    changes = dict(hidden_layers=tuple(network.layer_sizes[1:-1]), layer_activations=tuple(network.activation),
+                   output=network.output, loss=network.loss)
+    matching = _table_with_inputs(loaded.feature_names)
+    if matching:
+        changes["dataset"] = matching
+    return current.with_changes(**changes)
+
+
+def _table_with_inputs(feature_names) -> str | None:
+    """The built-in table whose input columns are exactly ``feature_names`` (a notebook model)."""
+    if not feature_names:
+        return None
+    for name, info in DATASETS.items():
+        if info.kind == "table" and info.n_inputs == len(feature_names) \
+                and build_dataset(name).input_names == list(feature_names):
+            return name
+    return None
 
 
 def _open_model(data: bytes) -> None:
@@ -58,6 +80,13 @@ def _open_model(data: bytes) -> None:
     st.session_state[PENDING_MODEL] = loaded
 
 
+def _on_model_upload() -> None:
+    """A model file was chosen: read it before the page is drawn (it may change every setting)."""
+    upload = st.session_state.get("model_upload")
+    if upload is not None:
+        _open_model(upload.getvalue())
+
+
 def apply_pending_model(trainer) -> None:
     """Put an opened model's weights into the freshly built trainer, if the shapes fit."""
     loaded = st.session_state.pop(PENDING_MODEL, None)
@@ -69,7 +98,10 @@ def apply_pending_model(trainer) -> None:
             f"The model has layer sizes {loaded.network.layer_sizes} but this data needs {expected}: "
             "choose the data it was trained on (same inputs and classes) and open it again.")
         return
-    trainer.load_parameters(loaded.network.weights, loaded.network.biases)
+    trainer.load_parameters_for_raw_features(loaded.network.weights, loaded.network.biases)
+    if loaded.classes is not None and [str(c) for c in loaded.classes] != trainer.dataset.class_names:
+        session.add_notice(f"The model's classes ({', '.join(map(str, loaded.classes))}) are not this data's "
+                           f"({', '.join(trainer.dataset.class_names)}): outputs are matched by position.")
     session.add_notice("Opened the model file: its weights are in the network now.")
 
 
@@ -83,10 +115,7 @@ def downloads(trainer) -> None:
                              mime="text/csv", key="download_history", on_click="ignore")
         right.download_button("Model (JSON)", model_json(trainer), file_name="model.json",
                               mime="application/json", key="download_model", on_click="ignore")
-        upload = st.file_uploader("Open a model file (JSON)", type=["json"], key="model_upload")
-        if upload is not None and st.session_state.get("model_upload_id") != upload.file_id:
-            st.session_state["model_upload_id"] = upload.file_id
-            _open_model(upload.getvalue())
-            st.rerun()
+        st.file_uploader("Open a model file (JSON)", type=["json"], key="model_upload", on_change=_on_model_upload,
+                         help="A model downloaded here, or saved from a notebook with to_model_json()")
         if st.session_state.get("model_error"):
             st.error(st.session_state["model_error"])

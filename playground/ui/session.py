@@ -120,7 +120,8 @@ def trainer() -> Trainer | None:
     """The visitor's trainer, rebuilt if the config changed data, features or architecture."""
     current = config()
     existing: Trainer | None = st.session_state.get(TRAINER)
-    if existing is None or cfg.needs_rebuild(existing.config, current) or st.session_state.pop("rebuild", False):
+    requested = st.session_state.pop("rebuild", False)      # taken whatever else decides
+    if existing is None or requested or cfg.needs_rebuild(existing.config, current):
         existing = _build(current)
         st.session_state[TRAINER] = existing
         st.session_state["previous_metrics"] = None

@@ -338,3 +338,44 @@ def test_divergence_pauses_and_says_why():
     assert any("diverged" in e.value for e in at.error)
     assert at.button(key="play").label == "Play"
     assert all(m.value.lower() not in ("nan", "inf") for m in at.metric)
+
+
+# -- the model file between a notebook and the app -----------------------------------------------
+def test_a_notebook_model_opens_in_the_app_and_an_app_model_in_a_notebook():
+    from sklearn.datasets import load_iris
+
+    from playground import PlaygroundClassifier
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    y = y.map(dict(enumerate(load_iris().target_names)))
+    notebook = PlaygroundClassifier(hidden_layer_sizes=(6,), activation="tanh", learning_rate_init=0.01,
+                                    max_iter=400, random_state=0).fit(X, y)
+    at = open_app()
+    at.file_uploader(key="model_upload").upload("iris_model.json", notebook.to_model_json().encode(),
+                                                "application/json").run()
+    assert not at.exception, at.exception
+    # The app picked the table the model's input names belong to, and its architecture.
+    assert config(at).dataset == "iris" and trainer(at).network.layer_sizes == [4, 6, 3]
+    assert not at.session_state["model_error"]
+    # The app's (standardised) network computes what the notebook's computes on raw data.
+    data = trainer(at).dataset
+    raw = data.raw_train
+    raw_frame = X.iloc[:0].reindex(range(len(raw))).astype(float)
+    raw_frame.iloc[:, :] = raw
+    np.testing.assert_allclose(trainer(at).predict(data.X_train), notebook.predict_proba(raw_frame), rtol=1e-9,
+                               atol=1e-12)
+
+    # ... and the app's download opens in a notebook with the same predictions.
+    from playground.ui.downloads import model_json
+
+    reopened = PlaygroundClassifier.from_model_json(model_json(trainer(at)))
+    np.testing.assert_allclose(reopened.predict_proba(raw_frame), notebook.predict_proba(raw_frame), rtol=1e-9,
+                               atol=1e-12)
+
+
+def test_a_tampered_model_file_is_a_clear_message():
+    at = open_app()
+    at.file_uploader(key="model_upload").upload("model.json", b'{"format": "neural-playground-model", '
+                                                b'"version": 99}', "application/json").run()
+    assert not at.exception, at.exception
+    assert any("version" in e.value for e in at.error), [e.value for e in at.error]
