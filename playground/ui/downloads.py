@@ -102,7 +102,7 @@ def apply_pending_model(trainer) -> None:
     if loaded.classes is not None and [str(c) for c in loaded.classes] != trainer.dataset.class_names:
         session.add_notice(f"The model's classes ({', '.join(map(str, loaded.classes))}) are not this data's "
                            f"({', '.join(trainer.dataset.class_names)}): outputs are matched by position.")
-    session.add_notice("Opened the model file: its weights are in the network now.")
+    session.add_notice("Opened the model file: its weights are in the network now.", good_news=True)
 
 
 def downloads(trainer) -> None:

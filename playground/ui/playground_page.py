@@ -20,6 +20,7 @@ from playground import config as cfg
 from playground.ui import session
 from playground.ui.downloads import apply_pending_model, downloads
 from playground.ui.live_chart import live_chart
+from playground.ui.rewind import rewind
 from playground.ui.sidebar import SPEEDS, sidebar
 from playground.ui.training_view import (
     Counter,
@@ -262,8 +263,12 @@ def page() -> None:
     trainer = session.trainer()        # settings written while drawing the sidebar
     apply_pending_model(trainer)
     session.sync_url()
-    for notice in session.take_notices():
-        st.toast(notice) if notice.startswith("Loaded the preset") else st.warning(notice)
+    for notice, good_news in session.take_notices():
+        st.toast(notice) if good_news else st.warning(notice)
     run_fragment(training_view, session.PLAYING, FRAME_SECONDS, can_play=trainer is not None)
     view_options(trainer)
-    downloads(trainer)
+    left, right = st.columns(2)
+    with left:
+        rewind(trainer)
+    with right:
+        downloads(trainer)

@@ -36,7 +36,7 @@ def config() -> Config:
             parsed = parsed.with_changes(dataset=cfg.DEFAULT.dataset)
             notices.append("A link cannot carry an uploaded CSV file: showing the default data instead.")
         st.session_state[CONFIG] = parsed
-        st.session_state[NOTICES] = notices
+        st.session_state[NOTICES] = [(notice, False) for notice in notices]
         st.session_state[PLAYING] = False
     return st.session_state[CONFIG]
 
@@ -55,11 +55,13 @@ def _widget_value(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def add_notice(text: str) -> None:
-    st.session_state.setdefault(NOTICES, []).append(text)
+def add_notice(text: str, *, good_news: bool = False) -> None:
+    """A message for the top of the page: a warning, or (``good_news``) a short-lived toast."""
+    st.session_state.setdefault(NOTICES, []).append((text, good_news))
 
 
-def take_notices() -> list[str]:
+def take_notices() -> list[tuple[str, bool]]:
+    """The pending (text, good_news) notices, emptied."""
     notices = st.session_state.get(NOTICES, [])
     st.session_state[NOTICES] = []
     return notices

@@ -31,7 +31,7 @@ def _load_preset() -> None:
     session.set_config(preset.config)
     session.request_rebuild()
     st.session_state[session.PLAYING] = False
-    session.add_notice(f"Loaded the preset “{preset.label}”: {preset.description}")
+    session.add_notice(f"Loaded the preset “{preset.label}”: {preset.description}", good_news=True)
 
 
 def presets() -> None:

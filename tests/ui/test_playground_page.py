@@ -379,3 +379,17 @@ def test_a_tampered_model_file_is_a_clear_message():
                                                 b'"version": 99}', "application/json").run()
     assert not at.exception, at.exception
     assert any("version" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_going_back_to_an_earlier_iteration_replays_the_same_training():
+    at = open_app()
+    for _ in range(10):
+        click(at, "step")
+    reference = trainer(at).history.column("train_loss").copy()
+    at.select_slider(key="rewind_to_10").set_value(8).run()
+    click(at, "rewind")
+    assert trainer(at).iteration == 8 and len(trainer(at).history) == 9
+    assert any("Back at iteration 8" in t.value for t in at.toast)
+    click(at, "step")
+    click(at, "step")
+    np.testing.assert_array_equal(trainer(at).history.column("train_loss"), reference)
