@@ -37,9 +37,12 @@ LOSSES = ("cross_entropy", "squared_error")
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of (n, K) weighted sums, shifted by the row maximum (no overflow)."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    """Softmax over the last axis (K classes), shifted by the maximum first (no overflow).
+
+    (n, K) weighted sums give (n, K) probabilities; any leading shape (batch, T, K) works.
+    """
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def one_hot(y: np.ndarray, n_columns: int) -> np.ndarray:

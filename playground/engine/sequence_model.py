@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.engine.losses import softmax
 from playground.engine.optimizers import make_optimizer
 from playground.engine.recurrent import CELLS, LSTM, RecurrentCell, clip_by_global_norm, make_cell
 
@@ -53,12 +54,6 @@ def mse_loss(Z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
     """
     error = Z - Y
     return float(np.mean(error * error)), error * (2.0 / error.size)
-
-
-def softmax(Z: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis, shifted by the maximum (no overflow)."""
-    e = np.exp(Z - Z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def softmax_cross_entropy(Z: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
