@@ -225,7 +225,7 @@ def training_view() -> None:
         live_chart(regions, key="regions_chart", height=REGIONS_HEIGHT, frame_interval_ms=interval,
                    alt=regions_alt_text(trainer, config.x_axis, config.y_axis))
         if view.holds_others:
-            st.caption(f"Across: {view.x_label}; up: {view.y_label}. Every other input is held at its mean.")
+            st.caption("Every input not on an axis is held at its mean (choose the axes below).")
         live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT)],
                    key="curves_chart", height=CURVES_HEIGHT, alt=curves_alt_text(trainer.history, trainer.task))
 

@@ -168,17 +168,18 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     flat_names = [n for layer in names for n in layer]
     pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
     node_size = max(4.0, min(40.0, TILE * CELL * pixels_per_unit))
-    if pictures:   # exact square outlines around the pictures: one line trace, not a shape per node
-        corners_x = np.array([-half, half, half, -half, -half, np.nan])
-        corners_y = np.array([-half, -half, half, half, -half, np.nan])
-        traces.append(dict(type="scattergl", mode="lines", hoverinfo="skip", showlegend=False,
-                           x=(node_x[:, None] + corners_x).ravel().astype(np.float32),
-                           y=(node_y[:, None] + corners_y).ravel().astype(np.float32),
-                           line=dict(color="#666666", width=1)))
-    traces.append(dict(
+    # Exact squares in plot units (one line trace, not a shape per node): outlines around the
+    # pictures, or filled grey tiles when there are no pictures.
+    corners_x = np.array([-half, half, half, -half, -half, np.nan])
+    corners_y = np.array([-half, -half, half, half, -half, np.nan])
+    traces.append(dict(type="scatter" if not pictures else "scattergl", mode="lines", hoverinfo="skip",
+                       showlegend=False, x=(node_x[:, None] + corners_x).ravel().astype(np.float32),
+                       y=(node_y[:, None] + corners_y).ravel().astype(np.float32),
+                       line=dict(color="#666666", width=1),
+                       **({} if pictures else dict(fill="toself", fillcolor="#d9d9d9"))))
+    traces.append(dict(   # invisible: what the pointer hovers over
         type="scattergl", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="markers", showlegend=False,
-        marker=dict(symbol="square", size=node_size, color="#dddddd", opacity=0 if pictures else 1,
-                    line=dict(color="#555555", width=1)),
+        marker=dict(symbol="square", size=node_size, color="#dddddd", opacity=0),
         text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
     ))
     bias_x = np.concatenate([p[0] - half for p in positions[1:]])
@@ -196,7 +197,7 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     crowded = len(sizes) > 5
     headers = ["Input"] + [f"{s}" if crowded else f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] \
         + ["Out" if crowded else "Output"]
-    top_y = float(max(p[1].max() for p in positions)) + half + 0.35
+    top_y = float(max(p[1].max() for p in positions)) + half + 0.6
     label_size = 13 if sizes[0] <= 16 else 9
     traces.append(dict(
         type="scatter", mode="text", hoverinfo="skip", showlegend=False,
