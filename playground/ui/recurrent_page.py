@@ -34,6 +34,7 @@ from playground.ui.training_view import (
     play_pause_button,
     run_fragment,
     stop_playing,
+    with_current,
 )
 from playground.viz import recurrent as views
 
@@ -125,22 +126,18 @@ def sidebar() -> None:
         _bind("hidden_size", st.slider, "Hidden units H", min_value=MIN_HIDDEN, max_value=MAX_HIDDEN)
         st.markdown("**Training**")
         _bind("learning_rate", st.select_slider, "Learning rate",
-              options=_with(LEARNING_RATES, current.learning_rate), format_func=lambda v: f"{v:g}")
+              options=with_current(LEARNING_RATES, current.learning_rate), format_func=lambda v: f"{v:g}")
         _bind("optimizer", st.radio, "Optimizer", options=list(OPTIMIZER_LABELS),
               format_func=OPTIMIZER_LABELS.get, horizontal=True)
         _bind("clip_norm", st.select_slider, "Clip gradients to norm",
-              options=_with(CLIP_NORMS, current.clip_norm),
+              options=with_current(CLIP_NORMS, current.clip_norm),
               format_func=lambda v: "off" if v == 0 else f"{v:g}",
               help="All gradients together are scaled down to this global norm when larger.")
         _bind("truncation", st.slider, "Truncate BPTT to k steps (0 = full)", min_value=0,
               max_value=current.length, help="Backpropagate through at most k time steps.")
-        _bind("batch_size", st.select_slider, "Batch size", options=_with(BATCH_SIZES, current.batch_size))
+        _bind("batch_size", st.select_slider, "Batch size", options=with_current(BATCH_SIZES, current.batch_size))
         _bind("seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1,
               help="The same seed gives the same initial model and the same batches.")
-
-
-def _with(options: tuple, current) -> list:
-    return sorted({*options, current})
 
 
 # -- the trainer ------------------------------------------------------------------------------

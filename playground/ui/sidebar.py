@@ -12,6 +12,7 @@ from playground.engine.losses import VALID_LOSSES
 from playground.engine.network import INITIALISATIONS
 from playground.engine.optimizers import OPTIMIZERS
 from playground.ui import session
+from playground.ui.training_view import with_current
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
@@ -19,11 +20,6 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 def _label(name: str) -> str:
     return name.replace("_", " ")
-
-
-def _with_current(options: tuple, current) -> list:
-    """``options`` plus the current value (from a link or preset) if it is not among them."""
-    return sorted({*options, current})
 
 
 def _load_preset() -> None:
@@ -125,9 +121,9 @@ def network_settings(trainer) -> None:
     elif not per_layer and config.layer_activations:
         session.set_config(config.with_changes(layer_activations=()), sync_widgets=False)
     outputs, losses = _head_options(trainer)
-    session.bind("output", st.selectbox, "Output head", options=_with_current(tuple(outputs), config.output),
+    session.bind("output", st.selectbox, "Output head", options=with_current(tuple(outputs), config.output),
                  format_func=_label)
-    session.bind("loss", st.selectbox, "Loss", options=_with_current(tuple(losses), config.loss), format_func=_label)
+    session.bind("loss", st.selectbox, "Loss", options=with_current(tuple(losses), config.loss), format_func=_label)
     session.bind("init", st.selectbox, "Initial weights", options=list(INITIALISATIONS), format_func=_label)
     session.bind("seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1)
 
@@ -136,7 +132,7 @@ def training_settings() -> None:
     config = session.config()
     st.markdown("**Training**")
     session.bind("learning_rate", st.select_slider, "Learning rate",
-                 options=_with_current(cfg.LEARNING_RATES, config.learning_rate), format_func=lambda v: f"{v:g}")
+                 options=with_current(cfg.LEARNING_RATES, config.learning_rate), format_func=lambda v: f"{v:g}")
     session.bind("optimizer", st.selectbox, "Optimizer", options=list(OPTIMIZERS),
                  format_func=OPTIMIZER_LABELS.get)
     if config.optimizer == "momentum":
@@ -152,7 +148,7 @@ def training_settings() -> None:
                  format_func=lambda v: {"none": "None", "l1": "L1", "l2": "L2"}[v])
     if config.regularization != "none":
         session.bind("regularization_rate", st.select_slider, "Regularization rate",
-                     options=_with_current(cfg.REGULARIZATION_RATES, config.regularization_rate),
+                     options=with_current(cfg.REGULARIZATION_RATES, config.regularization_rate),
                      format_func=lambda v: f"{v:g}")
     session.bind("dropout", st.slider, "Dropout (hidden layers)", min_value=0.0, max_value=0.9, step=0.05)
 

@@ -74,3 +74,8 @@ def counter_row(counters: list[Counter]) -> None:
 def change_text(key: str, value: float, before: float) -> str:
     """The change of a counter since the last frame: percentage points for accuracies."""
     return f"{value - before:+.1%}" if "accuracy" in key else f"{value - before:+.4f}"
+
+
+def with_current(options, current) -> list:
+    """A widget's ``options`` plus the current value (from a link or a preset) if it is not among them."""
+    return sorted({*options, current})
