@@ -21,7 +21,7 @@ last finite parameters and explains in ``diverged``, as :class:`playground.train
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -125,6 +125,41 @@ def validate(settings: RecurrentSettings) -> RecurrentSettings:
         raise ValueError(f"clipping norm must be between 0 (off) and {MAX_CLIP_NORM:g}, "
                          f"got {settings.clip_norm!r}")
     return settings
+
+
+#: URL query parameters of the lab are its field names with this prefix (the playground page's
+#: parameters are unprefixed, so both can share one address bar).
+URL_PREFIX = "rl_"
+
+
+def to_query(settings: RecurrentSettings) -> dict[str, str]:
+    """Every setting as URL query parameters ``rl_<field>``."""
+    return {f"{URL_PREFIX}{field.name}": str(getattr(settings, field.name)) for field in fields(settings)}
+
+
+def from_query(params, base: RecurrentSettings | None = None) -> tuple[RecurrentSettings, list[str]]:
+    """Read ``rl_`` parameters onto ``base`` (the defaults); never raises.
+
+    A value of the wrong type or out of range keeps the base's value and adds a notice.
+    Parameters without the prefix belong to the playground page and are ignored.
+    """
+    settings = base or defaults_for("adding")
+    notices: list[str] = []
+    types = {field.name: type(getattr(settings, field.name)) for field in fields(settings)}
+    wanted = {str(k)[len(URL_PREFIX):]: (v[-1] if isinstance(v, (list, tuple)) and v else v)
+              for k, v in params.items() if str(k).startswith(URL_PREFIX)}
+    for name in ("task", *[n for n in wanted if n != "task"]):     # the task first: it sets T's range
+        if name not in wanted:
+            continue
+        if name not in types:
+            notices.append(f"Ignored the unknown URL parameter {URL_PREFIX + name[:40]!r}.")
+            continue
+        try:
+            settings = settings.with_changes(**{name: types[name](str(wanted[name])[:100])})
+        except (ValueError, TypeError, OverflowError) as error:
+            notices.append(f"URL parameter {URL_PREFIX + name!r} was not valid ({str(error)[:120]}); "
+                           f"using {getattr(settings, name)!r} instead.")
+    return settings, notices
 
 
 def defaults_for(task_name: str, **changes) -> RecurrentSettings:

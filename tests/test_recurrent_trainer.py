@@ -186,3 +186,18 @@ def test_text_task_samples_and_reads_text():
     assert trainer.hidden_states_for("the cat").shape == (7, 4)
     with pytest.raises(ValueError, match="only the characters task"):
         RecurrentTrainer(small("adding")).sample_text(5)
+
+
+# -- the lab's settings in the URL ------------------------------------------------------------
+def test_url_round_trip_and_bad_values():
+    from playground.recurrent_trainer import from_query, to_query
+
+    settings = defaults_for("temporal_order", hidden_size=16, cell="rnn", learning_rate=0.003, clip_norm=0.5,
+                            truncation=10, seed=4)
+    query = to_query(settings)
+    assert all(key.startswith("rl_") for key in query)
+    assert from_query(query) == (settings, [])
+    read, notices = from_query({"rl_hidden_size": "banana", "rl_task": "sine", "rl_length": "9999",
+                                "rl_foo": "1", "dataset": "xor"})
+    assert (read.task, read.hidden_size, read.length) == ("sine", 32, defaults_for("sine").length)
+    assert len(notices) == 3 and "'rl_hidden_size'" in notices[0] and "'rl_foo'" in notices[2]

@@ -20,8 +20,9 @@ from playground.recurrent_trainer import (
     MIN_HIDDEN,
     RecurrentSettings,
     RecurrentTrainer,
-    defaults_for,
+    from_query,
     needs_rebuild,
+    to_query,
     train_side_by_side,
 )
 from playground.ui.live_chart import live_chart
@@ -74,9 +75,18 @@ SAMPLE_LENGTH = 200
 def settings() -> RecurrentSettings:
     """The visitor's settings (the defaults on their first visit)."""
     if SETTINGS not in st.session_state:
-        st.session_state[SETTINGS] = defaults_for("adding")
+        read, notices = from_query(st.query_params.to_dict())
+        st.session_state[SETTINGS] = read
         st.session_state[PLAYING] = False
+        st.session_state.setdefault(NOTICES, []).extend(notices)
     return st.session_state[SETTINGS]
+
+
+def _sync_url() -> None:
+    """Keep the lab's settings in the address bar, so a link reproduces the set-up."""
+    query = to_query(settings())
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
 
 
 def _widget_key(field: str) -> str:
@@ -348,6 +358,7 @@ def page() -> None:
     """The whole recurrent lab."""
     apply_style()
     sidebar()
+    _sync_url()
     for notice in st.session_state.pop(NOTICES, []):
         st.warning(notice)
     run_fragment(training_view, PLAYING, FRAME_SECONDS)

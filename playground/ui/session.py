@@ -14,6 +14,7 @@ import streamlit as st
 from playground import config as cfg
 from playground.config import Config
 from playground.data import DATASETS, DataError, load_csv
+from playground.recurrent_trainer import URL_PREFIX as RECURRENT_URL_PREFIX
 from playground.trainer import Trainer
 
 CONFIG = "config"
@@ -31,7 +32,8 @@ def widget_key(field: str) -> str:
 def config() -> Config:
     """The visitor's config, read from the URL on their first run."""
     if CONFIG not in st.session_state:
-        parsed, notices = cfg.from_query(st.query_params.to_dict())
+        own = {k: v for k, v in st.query_params.to_dict().items() if not k.startswith(RECURRENT_URL_PREFIX)}
+        parsed, notices = cfg.from_query(own)
         if parsed.dataset == "csv":
             parsed = parsed.with_changes(dataset=cfg.DEFAULT.dataset)
             notices.append("A link cannot carry an uploaded CSV file: showing the default data instead.")

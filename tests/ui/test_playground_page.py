@@ -393,3 +393,8 @@ def test_going_back_to_an_earlier_iteration_replays_the_same_training():
     click(at, "step")
     click(at, "step")
     np.testing.assert_array_equal(trainer(at).history.column("train_loss"), reference)
+
+
+def test_the_labs_url_parameters_are_not_the_playgrounds_business():
+    at = open_app({"rl_task": "sine", "rl_cell": "rnn", "seed": "3"})
+    assert not at.warning and config(at).seed == 3

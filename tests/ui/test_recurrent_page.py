@@ -169,3 +169,14 @@ def test_divergence_is_shown_as_an_error_not_a_traceback():
     assert trainer(at).diverged
     assert any("diverged" in e.value for e in at.error)
     assert not at.exception
+
+
+def test_a_link_sets_up_the_lab_and_a_bad_value_gets_a_notice():
+    at = AppTest.from_function(_lab, default_timeout=120)
+    at.query_params = {"rl_task": "temporal_order", "rl_cell": "rnn", "rl_hidden_size": "999", "rl_seed": "3"}
+    at.run()
+    assert not at.exception, at.exception
+    settings = at.session_state["rl_settings"]
+    assert (settings.task, settings.cell, settings.seed, settings.hidden_size) == ("temporal_order", "rnn", 3, 32)
+    assert any("rl_hidden_size" in w.value for w in at.warning)
+    assert at.query_params["rl_task"] == "temporal_order" and at.query_params["rl_hidden_size"] == "32"
