@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE
+from playground.viz.colors import DIVERGING, LEVELS, NEGATIVE, POSITIVE, quantize, quantized_colorscale
 from playground.viz.figure import fast_figure
 from playground.viz.regions import grid_inputs, plane_view
 
@@ -139,9 +139,9 @@ def _mosaic_trace(trainer, layer_sizes) -> dict:
             row = top + j * NODE_PITCH
             mosaic[row:row + TILE, left:left + TILE] = tiles[j]
     rows, cols = mosaic.shape
-    return dict(type="heatmap", z=mosaic, x=(np.arange(cols) * CELL).astype(np.float32),
-                      y=(-np.arange(rows) * CELL).astype(np.float32), colorscale=DIVERGING, zmin=-1, zmax=1,
-                      showscale=False, hoverinfo="skip")
+    return dict(type="heatmap", z=quantize(mosaic, -1.0, 1.0), x=(np.arange(cols) * CELL).astype(np.float32),
+                y=(-np.arange(rows) * CELL).astype(np.float32), colorscale=quantized_colorscale(DIVERGING),
+                zmin=0, zmax=LEVELS, showscale=False, hoverinfo="skip")
 
 
 def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) -> go.Figure:

@@ -10,6 +10,8 @@ What the colour means:
 * more classes: the predicted class's colour, lighter where the network is less sure
   (confidence (p_max - 1/K) / (1 - 1/K));
 * regression: the predicted value on the orange-blue scale of the training targets.
+
+The heatmap goes to the browser as one byte a cell (``colors.quantize``).
 """
 from __future__ import annotations
 
@@ -18,7 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.viz.colors import DIVERGING, NEGATIVE, POSITIVE, class_colors, class_colorscale
+from playground.viz.colors import (
+    DIVERGING,
+    LEVELS,
+    NEGATIVE,
+    POSITIVE,
+    class_colors,
+    class_colorscale,
+    quantize,
+    quantized_colorscale,
+)
 from playground.viz.figure import fast_figure
 
 RESOLUTION = 100
@@ -141,8 +152,10 @@ def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False
     resolution = grid_resolution(trainer.network, resolution)
     xs, ys, raw = grid_inputs(view, resolution)
     values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
-    heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), z=values, showscale=False,
-                   hoverinfo="skip", **_value_scale(trainer))
+    scale = _value_scale(trainer)
+    heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), showscale=False,
+                   hoverinfo="skip", z=quantize(values, scale["zmin"], scale["zmax"]),
+                   colorscale=quantized_colorscale(scale["colorscale"]), zmin=0, zmax=LEVELS)
     layout = dict(
         height=height, margin=dict(l=40, r=10, t=10, b=36), uirevision="regions",
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",

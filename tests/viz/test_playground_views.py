@@ -62,14 +62,31 @@ def test_tables_hold_other_inputs_at_their_mean():
     assert plane_view(trainer.dataset, 40, 1).x_axis == 0            # out of range falls back
 
 
-def test_regions_grid_is_100_by_100_float32_and_points_on_top():
+def test_regions_grid_is_100_by_100_bytes_and_points_on_top():
+    from playground.viz.colors import LEVELS
+
     trainer = Trainer(DEFAULT)
     figure = regions_figure(trainer, show_test=True)
     heatmap = figure.data[0]
-    assert heatmap.type == "heatmap" and np.asarray(heatmap.z).shape == (100, 100)
-    assert np.asarray(heatmap.z).dtype == np.float32
+    z = np.asarray(heatmap.z)
+    assert heatmap.type == "heatmap" and z.shape == (100, 100) and z.dtype == np.uint8
+    # Each cell is its value 2p - 1 on [-1, 1] in 255 levels (1..255): within half a level.
+    _, _, raw = grid_inputs(plane_view(trainer.dataset), 100)
+    exact = region_values(trainer, raw).reshape(100, 100)
+    assert np.abs(1 + (exact + 1) / 2 * (LEVELS - 1) - z).max() <= 0.5 + 1e-6
+    assert (heatmap.zmin, heatmap.zmax) == (0, LEVELS)
     points = [trace for trace in figure.data[1:]]
     assert [len(t.x) for t in points] == [len(trainer.dataset.raw_train), len(trainer.dataset.raw_test)]
+
+
+def test_quantized_colour_scale_keeps_every_colour_at_its_level():
+    from playground.viz.colors import DIVERGING, LEVELS, quantize, quantized_colorscale
+
+    levels = quantize(np.array([-1.0, 0.0, 1.0, np.nan]), -1.0, 1.0)
+    assert levels.tolist() == [1, 128, 255, 0]
+    scale = dict((round(p * LEVELS, 6), c) for p, c in quantized_colorscale(DIVERGING))
+    assert scale[0.0] == "rgba(0,0,0,0)" and scale[1.0] == DIVERGING[0][1] and scale[LEVELS] == DIVERGING[-1][1]
+    assert scale[128.0] == DIVERGING[1][1]
 
 
 def test_network_diagram_links_are_grouped_and_weights_hoverable():
