@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import io
 
 import pandas as pd
@@ -111,9 +112,12 @@ def downloads(trainer) -> None:
         return
     with st.expander("Export and import"):
         left, right = st.columns(2)
-        left.download_button("Learning curves (CSV)", history_csv(trainer), file_name="learning_curves.csv",
-                             mime="text/csv", key="download_history", on_click="ignore")
-        right.download_button("Model (JSON)", model_json(trainer), file_name="model.json",
+        # Made when clicked (Streamlit calls these on their own thread), not on every rerun:
+        # a 10 x 64 model is about a megabyte of JSON.
+        left.download_button("Learning curves (CSV)", functools.partial(history_csv, trainer),
+                             file_name="learning_curves.csv", mime="text/csv", key="download_history",
+                             on_click="ignore")
+        right.download_button("Model (JSON)", functools.partial(model_json, trainer), file_name="model.json",
                               mime="application/json", key="download_model", on_click="ignore")
         st.file_uploader("Open a model file (JSON)", type=["json"], key="model_upload", on_change=_on_model_upload,
                          help="A model downloaded here, or saved from a notebook with to_model_json()")
