@@ -43,11 +43,11 @@ DIAGRAM_EVERY = 2
 #: Frames play slightly faster than they are made, so the browser's queue drains between reruns.
 FRAME_INTERVAL_MS = int(0.8 * 1000 * FRAME_SECONDS / FRAMES_PER_RUN)
 #: Most wall time spent training per frame, so that even the fastest speed keeps >= 10 frames/s.
-FRAME_TRAINING_SECONDS = 0.05
+FRAME_TRAINING_SECONDS = 0.04
 #: Share of FRAME_SECONDS that one playing rerun may spend training and drawing.
 RUN_BUDGET = 0.85
 #: While playing, measure the whole data sets about this many times per frame at most.
-MEASUREMENTS_PER_FRAME = 100
+MEASUREMENTS_PER_FRAME = 25
 DIAGRAM_HEIGHT = 400
 #: Most hidden layers that get their own +/- buttons above the diagram.
 PER_LAYER_BUTTONS = 3

@@ -6,14 +6,20 @@ one cell is ``CELL`` plot units. For 2-D data every tile is a small picture: the
 output over the input plane on a ``TILE`` x ``TILE`` grid, drawn as one shared heatmap
 (the "mosaic": NaN, hence transparent, between tiles), so the whole picture costs one trace.
 
-Links are grouped by sign and by magnitude bucket into a handful of line traces (NaN
-separates segments), never one trace per link: a 10 x 64 network stays a few traces.
-Lines and markers are WebGL traces: redrawing TensorFlow Playground's largest network took
-67 ms in SVG and 18 ms in WebGL in headless Chromium without a GPU; only the text is SVG.
+Links are SVG path shapes, one per sign and magnitude bucket (a path of ``M x0,y0 L x1,y1``
+pieces), never a trace per link: a 10 x 64 network stays a dozen paths. Their geometry
+depends only on the layer sizes and is cached; each frame only sorts links into buckets.
+Hover comes from invisible ``mode="none"`` traces (no SVG element per point). Measured in
+headless Chromium without a GPU, one Plotly.react of TensorFlow Playground's largest network
+(7 inputs, six layers of 8) took ~100 ms with links as line traces and hover markers, ~34 ms
+this way; WebGL traces looked cheaper inside Plotly.react but every redraw then blocked the
+page's main thread reading the software-rendered canvas back for compositing.
 Orange is negative, blue positive (TensorFlow Playground's scale); thicker is larger |w|.
 Each bias is a small square at its node's lower-left corner on the same colour scale.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import plotly.graph_objects as go
@@ -66,45 +72,57 @@ def layer_names(layer_sizes: list[int], input_names: list[str]) -> list[list[str
     return names
 
 
-def _link_traces(network, positions, names) -> list[dict]:
+@functools.lru_cache(maxsize=8)
+def _geometry(layer_sizes: tuple[int, ...]) -> tuple[tuple[np.ndarray, ...], str]:
+    """SVG path pieces that depend only on the layer sizes, cached between frames.
+
+    Returns, per weight matrix W_l of shape (n_l, n_{l+1}), an object array of n_l * n_{l+1}
+    strings ``"M x0,y0L x1,y1"`` in ``W_l.ravel()`` order (link i -> j at i * n_{l+1} + j),
+    and one path with a closed square per node (the tile outlines).
+    """
     half = (TILE / 2) * CELL
-    segments = {}
-    hover_x, hover_y, hover_text = [], [], []
-    n_links = sum(W.size for W in network.weights)
+    positions = node_positions(list(layer_sizes))
+    links = []
+    for (x0, y0), (x1, y1) in zip(positions, positions[1:]):
+        starts = [f"M{x0[0] + half:.2f},{y:.2f}" for y in y0]
+        ends = [f"L{x1[0] - half:.2f},{y:.2f}" for y in y1]
+        links.append(np.array([start + end for start in starts for end in ends], dtype=object))
+    outlines = "".join(f"M{x - half:.2f},{y - half:.2f}H{x + half:.2f}V{y + half:.2f}H{x - half:.2f}Z"
+                       for xs, ys in positions for x, y in zip(xs, ys))
+    return tuple(links), outlines
+
+
+def _link_shapes(network) -> list[dict]:
+    """The links as a few SVG path shapes, one per (sign, width bucket), drawn below the nodes."""
+    segments, _ = _geometry(tuple(network.layer_sizes))
+    pieces: dict[int, list[np.ndarray]] = {}
+    for W, layer_segments in zip(network.weights, segments):
+        flat = W.ravel()
+        key = 2 * np.searchsorted(WIDTH_THRESHOLDS, np.abs(flat)) + (flat >= 0)
+        for k in np.unique(key):
+            pieces.setdefault(int(k), []).append(layer_segments[key == k])
+    shapes = []
+    for k in sorted(pieces):
+        bucket, positive = divmod(k, 2)
+        shapes.append(dict(type="path", path="".join(np.concatenate(pieces[k])), layer="below", opacity=0.85,
+                           line=dict(color=POSITIVE if positive else NEGATIVE, width=WIDTHS[bucket])))
+    return shapes
+
+
+def _link_hover_trace(network, positions, names) -> dict | None:
+    """Invisible hover points at every link's midpoint (``mode="none"``: no SVG per point)."""
+    if sum(W.size for W in network.weights) > MAX_HOVER_LINKS:
+        return None
+    xs, ys, text = [], [], []
     for layer, W in enumerate(network.weights):
         (x0, y0), (x1, y1) = positions[layer], positions[layer + 1]
         fan_in, fan_out = W.shape
-        start_y = np.repeat(y0, fan_out)
-        end_y = np.tile(y1, fan_in)
-        start_x = np.full(W.size, x0[0] + half)
-        end_x = np.full(W.size, x1[0] - half)
-        flat = W.ravel()
-        bucket = np.searchsorted(WIDTH_THRESHOLDS, np.abs(flat))
-        for sign in (0, 1):
-            for b in range(len(WIDTHS)):
-                mask = (bucket == b) & ((flat >= 0) == bool(sign))
-                if mask.any():
-                    segments.setdefault((sign, b), []).append((start_x[mask], start_y[mask], end_x[mask], end_y[mask]))
-        if n_links <= MAX_HOVER_LINKS:
-            hover_x.append((start_x + end_x) / 2)
-            hover_y.append((start_y + end_y) / 2)
-            source = np.repeat(names[layer], fan_out)
-            target = np.tile(names[layer + 1], fan_in)
-            hover_text.extend(f"{s} → {t}: weight {w:+.3f}" for s, t, w in zip(source, target, flat))
-    traces = []
-    for (sign, b), parts in sorted(segments.items()):
-        sx, sy, ex, ey = (np.concatenate(p) for p in zip(*parts))
-        xs = np.column_stack([sx, ex, np.full(len(sx), np.nan)]).ravel().astype(np.float32)
-        ys = np.column_stack([sy, ey, np.full(len(sy), np.nan)]).ravel().astype(np.float32)
-        traces.append(dict(type="scattergl", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(color=POSITIVE if sign else NEGATIVE, width=WIDTHS[b]),
-                                 opacity=0.85))
-    if hover_x:
-        traces.append(dict(type="scattergl", x=np.concatenate(hover_x).astype(np.float32),
-                                 y=np.concatenate(hover_y).astype(np.float32), mode="markers",
-                                 marker=dict(size=7, opacity=0), text=hover_text, hoverinfo="text",
-                                 showlegend=False))
-    return traces
+        xs.append(np.full(W.size, (x0[0] + x1[0]) / 2))
+        ys.append((np.repeat(y0, fan_out) + np.tile(y1, fan_in)) / 2)
+        source, target = np.repeat(names[layer], fan_out), np.tile(names[layer + 1], fan_in)
+        text.extend(f"{s} → {t}: weight {w:+.3f}" for s, t, w in zip(source, target, W.ravel()))
+    return dict(type="scatter", x=np.concatenate(xs).astype(np.float32), y=np.concatenate(ys).astype(np.float32),
+                mode="none", text=text, hoverinfo="text", showlegend=False)
 
 
 def neuron_pictures(trainer, resolution: int = TILE) -> list[np.ndarray]:
@@ -157,10 +175,14 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     positions = node_positions(sizes)
     names = layer_names(sizes, data.feature_names)
     half = (TILE / 2) * CELL
-    traces = _link_traces(network, positions, names)
+    _, outlines = _geometry(tuple(sizes))
+    # Links below everything; tile outlines above the pictures, or grey tiles without them.
+    shapes = _link_shapes(network) + [dict(
+        type="path", path=outlines, line=dict(color="#666666", width=1),
+        **(dict(layer="above") if pictures else dict(layer="below", fillcolor="#d9d9d9")))]
+    traces = [trace for trace in (_link_hover_trace(network, positions, names),) if trace is not None]
     if pictures:
         traces.append(_mosaic_trace(trainer, sizes))
-    # Node outlines (and hover), then biases.
     node_x = np.concatenate([p[0] for p in positions])
     node_y = np.concatenate([p[1] for p in positions])
     activations = ["input"] * sizes[0] + [a for a, s in zip(network.activation, sizes[1:-1]) for _ in range(s)] \
@@ -168,25 +190,15 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     flat_names = [n for layer in names for n in layer]
     pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
     node_size = max(4.0, min(40.0, TILE * CELL * pixels_per_unit))
-    # Exact squares in plot units (one line trace, not a shape per node): outlines around the
-    # pictures, or filled grey tiles when there are no pictures.
-    corners_x = np.array([-half, half, half, -half, -half, np.nan])
-    corners_y = np.array([-half, -half, half, half, -half, np.nan])
-    traces.append(dict(type="scatter" if not pictures else "scattergl", mode="lines", hoverinfo="skip",
-                       showlegend=False, x=(node_x[:, None] + corners_x).ravel().astype(np.float32),
-                       y=(node_y[:, None] + corners_y).ravel().astype(np.float32),
-                       line=dict(color="#666666", width=1),
-                       **({} if pictures else dict(fill="toself", fillcolor="#d9d9d9"))))
     traces.append(dict(   # invisible: what the pointer hovers over
-        type="scattergl", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="markers", showlegend=False,
-        marker=dict(symbol="square", size=node_size, color="#dddddd", opacity=0),
+        type="scatter", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="none", showlegend=False,
         text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
     ))
     bias_x = np.concatenate([p[0] - half for p in positions[1:]])
     bias_y = np.concatenate([p[1] - half for p in positions[1:]])
     biases = np.concatenate(network.biases)
     traces.append(dict(
-        type="scattergl", x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
+        type="scatter", x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
         marker=dict(symbol="square", size=max(3.0, node_size / 4), color=np.clip(biases, -1, 1).astype(np.float32),
                     colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#555555", width=0.5)),
         text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
@@ -213,7 +225,7 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     label_px = LABEL_PX_PER_CHAR * max(len(n) for n in names[0]) + 12
     left_units = max(1.0, label_px * width_units / max(ASSUMED_WIDTH_PX - label_px, 100))
     layout = dict(
-        height=height, margin=dict(l=8, r=8, t=8, b=8), uirevision="network",
+        height=height, margin=dict(l=8, r=8, t=8, b=8), uirevision="network", shapes=shapes,
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
         xaxis=dict(visible=False, range=[-left_units, width_units + 0.5], fixedrange=True),
         yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True),

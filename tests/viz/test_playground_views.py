@@ -8,8 +8,18 @@ import pytest
 from playground.config import DEFAULT, PRESETS
 from playground.data import DATASETS
 from playground.trainer import Trainer
+from playground.viz.colors import NEGATIVE, POSITIVE
 from playground.viz.curves import curves_alt_text, curves_figure
-from playground.viz.network_diagram import MAX_HOVER_LINKS, network_alt_text, network_figure, neuron_pictures
+from playground.viz.network_diagram import (
+    CELL,
+    MAX_HOVER_LINKS,
+    TILE,
+    WIDTHS,
+    network_alt_text,
+    network_figure,
+    neuron_pictures,
+    node_positions,
+)
 from playground.viz.regions import grid_inputs, plane_view, region_values, regions_alt_text, regions_figure
 
 
@@ -92,19 +102,42 @@ def test_quantized_colour_scale_keeps_every_colour_at_its_level():
 def test_network_diagram_links_are_grouped_and_weights_hoverable():
     trainer = Trainer(DEFAULT)
     figure = network_figure(trainer)
-    hover = [t for t in figure.data if t.type == "scattergl" and t.text and "weight" in str(t.text[0])]
-    assert len(hover) == 1 and len(hover[0].text) == sum(W.size for W in trainer.network.weights)
+    hover = [t for t in figure.data if t.text and "weight" in str(t.text[0])]
+    assert len(hover) == 1 and hover[0].mode == "none"          # hover points draw nothing
+    assert len(hover[0].text) == sum(W.size for W in trainer.network.weights)
     first = trainer.network.weights[0][0, 0]
     assert f"x1 → h1.1: weight {first:+.3f}" == hover[0].text[0]
     biases = [t for t in figure.data if t.text is not None and "bias of" in str(t.text[0])]
     assert len(biases[0].text) == sum(b.size for b in trainer.network.biases)
 
 
-def test_large_network_stays_a_few_traces():
+def _link_shapes(figure) -> list:
+    return [s for s in figure.layout.shapes if s.line.color in (POSITIVE, NEGATIVE)]
+
+
+def test_every_link_is_one_segment_in_the_path_of_its_sign_and_width():
+    trainer = Trainer(DEFAULT.with_changes(hidden_layers=(3, 2)))
+    W = trainer.network.weights[1]
+    W[:] = [[-0.05, 0.3], [1.5, -3.0], [0.7, 0.0]]           # one link in several buckets
+    figure = network_figure(trainer)
+    links = _link_shapes(figure)
+    assert sum(s.path.count("M") for s in links) == sum(w.size for w in trainer.network.weights)
+    (x0, y0), (x1, y1) = node_positions(trainer.network.layer_sizes)[1:3]
+    half = TILE / 2 * CELL
+    for (i, j), width, color in [((0, 0), WIDTHS[0], NEGATIVE), ((0, 1), WIDTHS[1], POSITIVE),
+                                 ((1, 0), WIDTHS[3], POSITIVE), ((1, 1), WIDTHS[4], NEGATIVE),
+                                 ((2, 0), WIDTHS[2], POSITIVE), ((2, 1), WIDTHS[0], POSITIVE)]:
+        segment = f"M{x0[0] + half:.2f},{y0[i]:.2f}L{x1[0] - half:.2f},{y1[j]:.2f}"
+        holders = [s for s in links if segment in s.path]
+        assert [(s.line.width, s.line.color) for s in holders] == [(width, color)], (i, j)
+
+
+def test_large_network_stays_a_few_traces_and_paths():
     trainer = Trainer(DEFAULT.with_changes(hidden_layers=(64,) * 10, hidden_activation="relu"))
     figure = network_figure(trainer)
     assert sum(W.size for W in trainer.network.weights) > MAX_HOVER_LINKS
-    assert len(figure.data) <= 2 * 5 + 4
+    assert not any("weight" in str(t.text[0]) for t in figure.data if t.text)   # nodes hover, links do not
+    assert len(figure.data) <= 3 and len(figure.layout.shapes) <= 2 * len(WIDTHS) + 1
     assert not any(t.type == "heatmap" for t in figure.data)      # no neuron pictures at this size
 
 
