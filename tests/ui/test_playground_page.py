@@ -301,17 +301,19 @@ def test_play_advances_and_pause_stops():
     assert at.button(key="play").label == "Pause"
     assert at.button(key="step").disabled
     first = trainer(at).iteration
-    assert first > 0 and first % 5 == 0          # whole frames of `speed` iterations
+    assert first > 0 and first % 5 == 0          # whole frames of `speed` iterations, trained ahead
+    assert metric(at, "Iteration") == "0"         # the first playing rerun draws where it starts
     at.run()                                      # the next frame batch (run_every in the browser)
     assert not at.exception
     second = trainer(at).iteration
     assert second > first
-    assert metric(at, "Iteration") == f"{second:,}"
+    assert metric(at, "Iteration") == f"{first:,}"   # each rerun draws what the one before trained
 
     click(at, "play")                             # now labelled Pause
     assert at.session_state["playing"] is False
     assert at.button(key="play").label == "Play"
     stopped = trainer(at).iteration
+    assert metric(at, "Iteration") == f"{stopped:,}"   # paused: the page shows the trainer as it is
     at.run()
     assert trainer(at).iteration == stopped
 
