@@ -42,6 +42,8 @@ MAX_HOVER_LINKS = 3000
 #: Largest layer (neurons) for which the neuron pictures are drawn.
 MAX_PICTURE_LAYER = 16
 LABEL_PX_PER_CHAR = 7.5
+#: Pixels above the top row of nodes kept for the column headers (13 px text).
+HEADER_PX = 18
 ASSUMED_WIDTH_PX = 520
 
 
@@ -224,11 +226,15 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     # ASSUMED_WIDTH_PX wide, converted to plot units.
     label_px = LABEL_PX_PER_CHAR * max(len(n) for n in names[0]) + 12
     left_units = max(1.0, label_px * width_units / max(ASSUMED_WIDTH_PX - label_px, 100))
+    # Room above top_y for the column headers: HEADER_PX pixels, whatever the plot's scale.
+    bottom_y = -(max(sizes) * NODE_PITCH) * CELL - 0.2
+    plot_px = max(height - 16 - HEADER_PX, 40)
+    header_units = max(0.4, HEADER_PX * (top_y - bottom_y) / plot_px)
     layout = dict(
         height=height, margin=dict(l=8, r=8, t=8, b=8), uirevision="network", shapes=shapes,
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
         xaxis=dict(visible=False, range=[-left_units, width_units + 0.5], fixedrange=True),
-        yaxis=dict(visible=False, range=[-(max(sizes) * NODE_PITCH) * CELL - 0.2, top_y + 0.4], fixedrange=True),
+        yaxis=dict(visible=False, range=[bottom_y, top_y + header_units], fixedrange=True),
     )
     if pictures:
         layout["yaxis"]["scaleanchor"] = "x"
