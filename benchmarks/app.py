@@ -387,6 +387,8 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}", flush=True)
+    report("machine speed now: sum(range(10**7)), median of 5", f"{median_ms(lambda: sum(range(10**7)), 5):.0f} ms",
+           "(a reference: when it is slower, so is everything below)")
     print("server, called directly", flush=True)
     server_frame("default network 2-4-2-1", cfg.DEFAULT, 50)
     server_frame("10 x 64 network", BIG, 150)
