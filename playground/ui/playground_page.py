@@ -145,7 +145,8 @@ def _counters(trainer) -> list[Counter]:
 
 def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
     """Draw up to ``n_frames`` frames of the regions (and every ``DIAGRAM_EVERY``-th of the
-    diagram, always the last); if ``advance``, train ``speed`` iterations before each.
+    diagram, always the last); if ``advance``, train ``speed`` iterations before each and
+    leave the diagram's hover values out (frames that replace each other cannot be read).
 
     Playing stops adding frames once ``RUN_BUDGET`` of the rerun interval is spent, so a
     big network or a slow machine gets fewer frames per rerun instead of reruns that pile up.
@@ -158,7 +159,7 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
                          max_seconds=FRAME_TRAINING_SECONDS)
         last = frame == n_frames - 1 or trainer.diverged or (advance and time.perf_counter() > deadline)
         if last or frame % DIAGRAM_EVERY == DIAGRAM_EVERY - 1:
-            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT))
+            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT, hover=not advance))
         regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
                                       x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT))
         if last:

@@ -166,11 +166,13 @@ def _mosaic_trace(trainer, layer_sizes) -> dict:
                 zmin=0, zmax=LEVELS, showscale=False, hoverinfo="skip", zsmooth="fast")
 
 
-def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) -> go.Figure:
+def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, hover: bool = True) -> go.Figure:
     """The diagram of ``trainer.network`` with its current weights and biases.
 
     ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
-    than ``MAX_PICTURE_LAYER`` neurons.
+    than ``MAX_PICTURE_LAYER`` neurons. ``hover`` False leaves out the hover values (for
+    frames shown while playing, which replace each other faster than a pointer can read
+    them; they cost the browser about a third of a redraw of TF Playground's largest network).
     """
     network, data = trainer.network, trainer.dataset
     sizes = network.layer_sizes
@@ -184,7 +186,8 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     shapes = _link_shapes(network) + [dict(
         type="path", path=outlines, line=dict(color="#666666", width=1),
         **(dict(layer="above") if pictures else dict(layer="below", fillcolor="#d9d9d9")))]
-    traces = [trace for trace in (_link_hover_trace(network, positions, names),) if trace is not None]
+    link_hover = _link_hover_trace(network, positions, names) if hover else None
+    traces = [link_hover] if link_hover is not None else []
     if pictures:
         traces.append(_mosaic_trace(trainer, sizes))
     node_x = np.concatenate([p[0] for p in positions])
@@ -194,10 +197,11 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
     flat_names = [n for layer in names for n in layer]
     pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
     node_size = max(4.0, min(40.0, TILE * CELL * pixels_per_unit))
-    traces.append(dict(   # invisible: what the pointer hovers over
-        type="scatter", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="none", showlegend=False,
-        text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
-    ))
+    if hover:
+        traces.append(dict(   # invisible: what the pointer hovers over
+            type="scatter", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="none", showlegend=False,
+            text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
+        ))
     bias_x = np.concatenate([p[0] - half for p in positions[1:]])
     bias_y = np.concatenate([p[1] - half for p in positions[1:]])
     biases = np.concatenate(network.biases)
@@ -205,8 +209,8 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None) 
         type="scatter", x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
         marker=dict(symbol="square", size=max(3.0, node_size / 4), color=np.clip(biases, -1, 1).astype(np.float32),
                     colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#555555", width=0.5)),
-        text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
-        hoverinfo="text",
+        **(dict(text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
+                hoverinfo="text") if hover else dict(hoverinfo="skip")),
     ))
     # Text, as one trace (cheaper to redraw than annotations): input names to the left of
     # the input column, and a header above every column.

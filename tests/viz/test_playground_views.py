@@ -111,6 +111,16 @@ def test_network_diagram_links_are_grouped_and_weights_hoverable():
     assert len(biases[0].text) == sum(b.size for b in trainer.network.biases)
 
 
+def test_frames_for_playing_leave_the_hover_values_out():
+    trainer = Trainer(DEFAULT)
+    playing = network_figure(trainer, hover=False)
+    points = [t for t in playing.data if t.type == "scatter" and t.mode != "text"]
+    assert points and all(t.text is None and t.hoverinfo == "skip" for t in points)
+    paused = network_figure(trainer)
+    assert len(paused.data) == len(playing.data) + 2           # link and node hover points
+    assert playing.layout.shapes == paused.layout.shapes       # the same picture
+
+
 def _link_shapes(figure) -> list:
     return [s for s in figure.layout.shapes if s.line.color in (POSITIVE, NEGATIVE)]
 
