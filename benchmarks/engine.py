@@ -109,6 +109,16 @@ class SeedLoop:
 
 # -- (b) the floor: this one network, by hand ----------------------------------------------
 
+def _sigmoid_layer_into(inputs, W, b, out):
+    """out = 1 / (1 + exp(-(inputs W + b))), computed in place in ``out`` (n, fan_out)."""
+    np.matmul(inputs, W, out=out)
+    out += b
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+
+
 class HandLoop:
     """4-10-2 sigmoid / sigmoid, squared error, full batch, plain gradient descent, in place."""
 
@@ -126,18 +136,8 @@ class HandLoop:
     def step(self):
         X, T, W1, b1, W2, b2, h, y, d1 = (self.X, self.T, self.W1, self.b1, self.W2, self.b2,
                                           self.h, self.y, self.d1)
-        np.matmul(X, W1, out=h)
-        h += b1
-        np.negative(h, out=h)
-        np.exp(h, out=h)
-        h += 1.0
-        np.reciprocal(h, out=h)                     # h = 1 / (1 + e^-z1)
-        np.matmul(h, W2, out=y)
-        y += b2
-        np.negative(y, out=y)
-        np.exp(y, out=y)
-        y += 1.0
-        np.reciprocal(y, out=y)                     # y = 1 / (1 + e^-z2)
+        _sigmoid_layer_into(X, W1, b1, h)           # h = 1 / (1 + e^-(X W1 + b1))
+        _sigmoid_layer_into(h, W2, b2, y)           # y = 1 / (1 + e^-(h W2 + b2))
         error = y - T
         loss = 0.5 * self.scale * float(np.vdot(error, error))
         # delta2 = (y - t) y (1 - y) / n, computed into error
