@@ -46,6 +46,8 @@ MAX_PICTURE_LAYER = 16
 LABEL_PX_PER_CHAR = 7.5
 #: Pixels above the top row of nodes kept for the column headers (13 px text).
 HEADER_PX = 18
+#: The chart's margin on every side, in pixels.
+MARGIN_PX = 8
 ASSUMED_WIDTH_PX = 520
 
 
@@ -190,14 +192,14 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     traces = [link_hover] if link_hover is not None else []
     if pictures:
         traces.append(_mosaic_trace(trainer, sizes))
-    node_x = np.concatenate([p[0] for p in positions])
-    node_y = np.concatenate([p[1] for p in positions])
-    activations = ["input"] * sizes[0] + [a for a, s in zip(network.activation, sizes[1:-1]) for _ in range(s)] \
-        + [network.output] * sizes[-1]
-    flat_names = [n for layer in names for n in layer]
     pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
     node_size = max(4.0, min(40.0, TILE * CELL * pixels_per_unit))
     if hover:
+        node_x = np.concatenate([p[0] for p in positions])
+        node_y = np.concatenate([p[1] for p in positions])
+        activations = ["input"] * sizes[0] + [a for a, s in zip(network.activation, sizes[1:-1]) for _ in range(s)] \
+            + [network.output] * sizes[-1]
+        flat_names = [n for layer in names for n in layer]
         traces.append(dict(   # invisible: what the pointer hovers over
             type="scatter", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="none", showlegend=False,
             text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
@@ -234,10 +236,11 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     left_units = max(1.0, label_px * width_units / max(ASSUMED_WIDTH_PX - label_px, 100))
     # Room above top_y for the column headers: HEADER_PX pixels, whatever the plot's scale.
     bottom_y = -(max(sizes) * NODE_PITCH) * CELL - 0.2
-    plot_px = max(height - 16 - HEADER_PX, 40)
+    plot_px = max(height - 2 * MARGIN_PX - HEADER_PX, 40)
     header_units = max(0.4, HEADER_PX * (top_y - bottom_y) / plot_px)
     layout = dict(
-        height=height, margin=dict(l=8, r=8, t=8, b=8), uirevision="network", shapes=shapes,
+        height=height, margin=dict(l=MARGIN_PX, r=MARGIN_PX, t=MARGIN_PX, b=MARGIN_PX), uirevision="network",
+        shapes=shapes,
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
         xaxis=dict(visible=False, range=[-left_units, width_units + 0.5], fixedrange=True),
         yaxis=dict(visible=False, range=[bottom_y, top_y + header_units], fixedrange=True),
