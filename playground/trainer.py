@@ -100,7 +100,7 @@ class Trainer:
         self._X_all = np.vstack([data.X_train, data.X_test])
         self._y_all = np.concatenate([data.y_train, data.y_test])
         self._rng = np.random.default_rng([config.seed, 1])
-        self._order = np.arange(len(data.X_train))
+        self._arrange(np.arange(len(data.X_train)))
         self._position = len(self._order)       # start of the next batch within _order
         self._start_records()
 
@@ -157,20 +157,28 @@ class Trainer:
         remaining = math.ceil((len(self._order) - self._position) / self.batch_size)
         return self.step(remaining or self.iterations_per_epoch)
 
+    def _arrange(self, order: np.ndarray) -> None:
+        """Take ``order`` (n_train,) as this pass's order and copy the training inputs and
+        targets into it once, so that every mini-batch is a slice (a view, not a copy)."""
+        self._order = order
+        self._X_ordered = self.dataset.X_train[order]
+        self._T_ordered = self._T_train[order]
+
     def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        data, size = self.dataset, self.batch_size
+        size = self.batch_size
         n = len(self._order)
         if size >= n:               # full batch: no shuffling needed, no copy made
             self.epoch += 1
-            return data.X_train, self._T_train
+            return self.dataset.X_train, self._T_train
         if self._position >= n:
             self._rng.shuffle(self._order)
+            self._arrange(self._order)
             self._position = 0
-        batch = self._order[self._position:self._position + size]
+        start = self._position
         self._position += size
         if self._position >= n:
             self.epoch += 1
-        return data.X_train[batch], self._T_train[batch]
+        return self._X_ordered[start:self._position], self._T_ordered[start:self._position]
 
     def _iterate(self, measure: bool = True) -> None:
         """One update. The loss is checked before the update and, if measured, after it,
@@ -331,7 +339,7 @@ class Trainer:
         self.optimizer = copy.deepcopy(optimizer)
         self.optimizer.learning_rate = self.config.learning_rate
         self._rng.bit_generator.state = copy.deepcopy(rng_state)
-        self._order = order.copy()
+        self._arrange(order.copy())
         self._position = position
         self._backup = [p.copy() for p in self.network.parameters()]
         self.iteration, self.epoch = snapshot.iteration, snapshot.epoch
