@@ -127,6 +127,8 @@ def main(argv=None) -> None:
     parser.add_argument("--eval-every", type=int, default=100)
     parser.add_argument("--timing-repeats", type=int, default=50)
     parser.add_argument("--tasks", default="adding,temporal_order,temporal_order_3bit")
+    parser.add_argument("--temporal-order-length", type=int, default=LENGTHS["temporal_order"],
+                        help="T of both temporal-order problems (Hochreiter & Schmidhuber used 100-110)")
     args = parser.parse_args(argv)
 
     print(f"numpy {np.__version__}, Python {platform.python_version()}, {platform.machine()}, "
@@ -146,7 +148,7 @@ def main(argv=None) -> None:
     print("| task | seed | RNN | LSTM | LSTM bar first met at | RNN's best at a check | RNN s | LSTM s | bar met |")
     print("|---|---|---|---|---|---|---|---|---|")
     for task_name in args.tasks.split(","):
-        length = LENGTHS[task_name]
+        length = LENGTHS[task_name] if task_name == "adding" else args.temporal_order_length
         for seed in range(args.seeds):
             rnn = run(task_name, "rnn", length, seed, args)
             lstm = run(task_name, "lstm", length, seed, args)
@@ -158,7 +160,7 @@ def main(argv=None) -> None:
             else:
                 r, m = rnn["score"]["accuracy"], lstm["score"]["accuracy"]
                 ok = m >= 0.95 and r < TASKS[task_name].baseline + NEAR_CHANCE
-                label = f"{TASKS[task_name].label}, T=50"
+                label = f"{TASKS[task_name].label}, T={length}"
             first = f"iteration {lstm['first_met']}" if lstm["first_met"] else "not met"
             for name, result in (("RNN", rnn), ("LSTM", lstm)):
                 if result["diverged"]:

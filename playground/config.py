@@ -248,16 +248,36 @@ def to_query(config: Config) -> dict[str, str]:
     return {k.name: k.format(getattr(config, k.name)) for k in KNOBS}
 
 
+#: The URL parameter naming a preset to start from (``?preset=hard_spiral``: a short link for
+#: a class); the other parameters of the URL change it.
+PRESET_PARAMETER = "preset"
+
+
+def _last(raw: Any) -> Any:
+    """A repeated query parameter's last value."""
+    return raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
+
+
 def from_query(params: Mapping[str, Any], base: Config = DEFAULT) -> tuple[Config, list[str]]:
     """Read settings from URL query parameters; never raises.
 
+    A ``preset`` parameter naming one of ``PRESETS`` replaces ``base`` with that preset.
     Returns the config and a list of notices, one per parameter that was unknown or not
     allowed (each such parameter keeps its value from ``base``).
     """
     values: dict[str, Any] = {}
     notices: list[str] = []
+    if PRESET_PARAMETER in params:
+        name = str(_last(params[PRESET_PARAMETER]))
+        if name in PRESETS:
+            base = PRESETS[name].config
+        else:
+            notices.append(f"Ignored the unknown preset {name[:40]!r} in the URL; "
+                           f"the presets are {', '.join(PRESETS)}.")
     for name, raw in params.items():
-        text = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
+        if name == PRESET_PARAMETER:
+            continue
+        text = _last(raw)
         knob = KNOB_BY_NAME.get(str(name))
         if knob is None:
             notices.append(f"Ignored the unknown URL parameter {str(name)[:40]!r}.")

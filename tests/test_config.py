@@ -68,6 +68,19 @@ def test_unknown_parameters_are_ignored_with_a_notice():
     assert notices == ["Ignored the unknown URL parameter 'foo'."]
 
 
+def test_a_preset_parameter_starts_from_that_preset_and_the_others_change_it():
+    parsed, notices = from_query({"preset": "hard_spiral", "seed": "7"})
+    assert notices == []
+    assert parsed == PRESETS["hard_spiral"].config.with_changes(seed=7)
+    assert parsed != DEFAULT.with_changes(seed=7)
+
+
+def test_an_unknown_preset_is_ignored_with_a_notice_naming_the_presets():
+    parsed, notices = from_query({"preset": "<b>nope</b>", "seed": "7"})
+    assert parsed == DEFAULT.with_changes(seed=7)
+    assert len(notices) == 1 and "'<b>nope</b>'" in notices[0] and "hard_spiral" in notices[0]
+
+
 def test_repeated_parameters_use_the_last_value():
     parsed, _ = from_query({"seed": ["1", "2"]})
     assert parsed.seed == 2

@@ -203,6 +203,14 @@ def test_a_url_with_bad_values_falls_back_to_defaults_with_a_notice():
     assert "foo" not in at.query_params
 
 
+def test_a_short_preset_link_opens_the_preset_and_the_address_bar_gets_every_setting():
+    at = open_app({"preset": "hard_spiral"})
+    assert not at.warning
+    assert config(at) == cfg.PRESETS["hard_spiral"].config
+    assert at.query_params.get("dataset") in ("spiral", ["spiral"])
+    assert "preset" not in at.query_params
+
+
 def test_a_url_reproduces_the_same_data_and_initial_network():
     query = {"dataset": "xor", "hidden_layers": "8,3", "seed": "7", "data_seed": "3", "learning_rate": "0.1",
              "hidden_activation": "relu"}
