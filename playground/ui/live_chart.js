@@ -4,6 +4,9 @@
 // the theme) changes. The chart's <div> is created once and kept; each new
 // batch of frames is queued and drawn with Plotly.react, one frame every
 // `interval_ms`, and the last frame stays on screen until the next batch.
+// An optional overlay figure lives in a second chart laid over the first
+// (absolutely positioned, no pointer events) and is redrawn only when its
+// digest changes.
 // The module is imported once per page (Streamlit caches it by content hash),
 // so plotly.js is fetched and evaluated at most once per browser session.
 
@@ -101,8 +104,7 @@ function themedLayout(layout, element) {
 }
 
 async function drawFrame(state, frame) {
-  const layout = state.theme === "streamlit" ? themedLayout(frame.layout || {}, state.div) : { ...(frame.layout || {}) };
-  if (layout.height === undefined) layout.height = state.height;
+  const layout = themedFrameLayout(state, frame);
   // Frames are paced from the start of one draw to the start of the next.
   state.lastDrawAt = performance.now();
   await window.Plotly.react(state.div, frame.data || [], layout, state.config);
@@ -132,12 +134,49 @@ function schedule(state) {
   state.timer = setTimeout(() => playNext(state), wait);
 }
 
+function themedFrameLayout(state, frame) {
+  const layout = state.theme === "streamlit" ? themedLayout(frame.layout || {}, state.div) : { ...(frame.layout || {}) };
+  if (layout.height === undefined) layout.height = state.height;
+  return layout;
+}
+
+// Draw, replace or remove the overlay chart to match state.overlay.
+async function drawOverlay(state) {
+  if (state.overlay === null) {
+    if (state.overlayDiv !== null) {
+      window.Plotly.purge(state.overlayDiv);
+      state.overlayDiv.remove();
+      state.overlayDiv = null;
+    }
+    return;
+  }
+  if (state.overlayDiv === null) {
+    const overlay = document.createElement("div");
+    overlay.className = "np-live-chart-overlay";
+    Object.assign(overlay.style, { position: "absolute", left: "0", top: "0", width: "100%",
+                                   zIndex: "1", pointerEvents: "none" });
+    state.stack.appendChild(overlay);
+    state.overlayDiv = overlay;
+  }
+  state.overlayDiv.style.height = `${state.height}px`;
+  const config = { ...state.config, staticPlot: true };
+  await window.Plotly.react(state.overlayDiv, state.overlay.data || [], themedFrameLayout(state, state.overlay), config);
+}
+
 function createState(parentElement) {
+  // The chart and its overlay share a positioned box, so the overlay lies exactly on the chart.
+  const stack = document.createElement("div");
+  stack.style.position = "relative";
+  parentElement.appendChild(stack);
   const div = document.createElement("div");
   div.className = "np-live-chart";
-  parentElement.appendChild(div);
+  stack.appendChild(div);
   const state = {
+    stack,
     div,
+    overlay: null,
+    overlayDiv: null,
+    overlayDigest: null,
     queue: [],
     timer: null,
     drawing: false,
@@ -154,7 +193,9 @@ function createState(parentElement) {
     themeKey: "",
   };
   state.resizeObserver = new ResizeObserver(() => {
-    if (state.current !== null && window.Plotly) window.Plotly.Plots.resize(div);
+    if (!window.Plotly) return;
+    if (state.current !== null) window.Plotly.Plots.resize(div);
+    if (state.overlayDiv !== null) window.Plotly.Plots.resize(state.overlayDiv);
   });
   state.resizeObserver.observe(div);
   return state;
@@ -193,10 +234,20 @@ export default function liveChart(component) {
     state.queue = state.queue.concat(frames).slice(-backlog);
   }
 
+  const overlayDigest = payload.overlay_digest || null;
+  const overlayChanged = overlayDigest !== state.overlayDigest;
+  if (overlayChanged) {
+    state.overlayDigest = overlayDigest;
+    state.overlay = payload.overlay || null;
+  }
+
   loadPlotly(payload.plotly_url)
     .then(() => {
       if (!isNewBatch && themeChanged && state.current !== null && !state.drawing) {
         drawFrame(state, state.current).catch((e) => console.error("live_chart", e));
+      }
+      if (overlayChanged || themeChanged) {
+        drawOverlay(state).catch((e) => console.error("live_chart: overlay", e));
       }
       schedule(state);
     })
@@ -208,7 +259,10 @@ export default function liveChart(component) {
     state.closed = true;
     if (state.timer !== null) clearTimeout(state.timer);
     state.resizeObserver.disconnect();
-    if (window.Plotly) window.Plotly.purge(state.div);
+    if (window.Plotly) {
+      window.Plotly.purge(state.div);
+      if (state.overlayDiv !== null) window.Plotly.purge(state.overlayDiv);
+    }
     instances.delete(parentElement);
   };
 }

@@ -5,6 +5,8 @@ it reruns every ``FRAME_SECONDS`` on its own (``run_every``, set by a full rerun
 or Pause is pressed), runs ``FRAMES_PER_RUN`` frames of ``speed`` iterations each, and
 hands all of them to the live charts, which play them in place between reruns (the
 diagram every ``DIAGRAM_EVERY``-th frame: it is the costlier chart for the browser).
+The decision regions' data points are that chart's overlay, drawn once rather than in
+every frame (see ``live_chart``).
 
 Playing is pipelined: a playing rerun first draws the frames trained by the rerun before
 (with the counters and curves of the state they end at), then trains the next batch of
@@ -43,7 +45,7 @@ from playground.ui.training_view import (
 )
 from playground.viz.curves import curves_alt_text, curves_figure
 from playground.viz.network_diagram import network_alt_text, network_figure
-from playground.viz.regions import plane_view, regions_alt_text, regions_figure
+from playground.viz.regions import plane_view, points_figure, regions_alt_text, regions_figure
 
 FRAME_SECONDS = 0.48
 FRAMES_PER_RUN = 8
@@ -147,6 +149,7 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
     """Draw up to ``n_frames`` frames of the regions (and every ``DIAGRAM_EVERY``-th of the
     diagram, always the last); if ``advance``, train ``speed`` iterations before each and
     leave the diagram's hover values out (frames that replace each other cannot be read).
+    The regions frames have no data points: the live chart draws those once, as an overlay.
 
     Playing stops adding frames once ``RUN_BUDGET`` of the rerun interval is spent, so a
     big network or a slow machine gets fewer frames per rerun instead of reruns that pile up.
@@ -161,7 +164,8 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
         if last or frame % DIAGRAM_EVERY == DIAGRAM_EVERY - 1:
             diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT, hover=not advance))
         regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
-                                      x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT))
+                                      x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT,
+                                      points=False))
         if last:
             break
     return diagrams, regions
@@ -265,7 +269,9 @@ def training_view() -> None:
     with right:
         view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
         live_chart(regions, key="regions_chart", height=REGIONS_HEIGHT, frame_interval_ms=interval,
-                   alt=regions_alt_text(trainer, config.x_axis, config.y_axis))
+                   alt=regions_alt_text(trainer, config.x_axis, config.y_axis),
+                   overlay=points_figure(trainer, show_test=config.show_test, x_axis=config.x_axis,
+                                         y_axis=config.y_axis, height=REGIONS_HEIGHT))
         if view.holds_others:
             st.caption("Every input not on an axis is held at its mean (choose the axes below).")
         live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT)],

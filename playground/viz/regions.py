@@ -145,9 +145,33 @@ def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
     return traces
 
 
+def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible: bool = True) -> dict:
+    """The regions chart's layout. Margins are fixed, so a figure with the same layout and
+    hidden axes has exactly the same plot area and lies over it: nothing may push them, so
+    the legend (shown with the test points) sits in a top margin kept for it, placed
+    relative to the whole chart (``yref="container"``: a legend placed on the plot area
+    grows the top margin of the figure that has it, and only the points' figure has it)."""
+    layout = dict(
+        height=height, margin=dict(l=40, r=10, t=30 if show_test else 10, b=36), uirevision="regions",
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        legend=dict(orientation="h", x=0, y=1, yanchor="top", yref="container"),
+        xaxis=dict(title=dict(text=view.x_label, standoff=4), range=list(view.x_range), constrain="domain",
+                   visible=axes_visible),
+        yaxis=dict(title=dict(text=view.y_label, standoff=4), range=list(view.y_range), visible=axes_visible),
+    )
+    if trainer.dataset.domain is not None:
+        layout["yaxis"]["scaleanchor"] = "x"
+    return layout
+
+
 def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False, x_axis: int = 0,
-                   y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360) -> go.Figure:
-    """Heatmap of the network's output over the plane, training (and test) points on top."""
+                   y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360,
+                   points: bool = True) -> go.Figure:
+    """Heatmap of the network's output over the plane, training (and test) points on top.
+
+    ``points`` False leaves the points out: the live chart draws them once as an overlay
+    (``points_figure``) instead of in every frame.
+    """
     view = plane_view(trainer.dataset, x_axis, y_axis)
     resolution = grid_resolution(trainer.network, resolution)
     xs, ys, raw = grid_inputs(view, resolution)
@@ -156,16 +180,17 @@ def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False
     heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), showscale=False,
                    hoverinfo="skip", z=quantize(values, scale["zmin"], scale["zmax"]),
                    colorscale=quantized_colorscale(scale["colorscale"]), zmin=0, zmax=LEVELS)
-    layout = dict(
-        height=height, margin=dict(l=40, r=10, t=10, b=36), uirevision="regions",
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
-        xaxis=dict(title=dict(text=view.x_label, standoff=4), range=list(view.x_range), constrain="domain"),
-        yaxis=dict(title=dict(text=view.y_label, standoff=4), range=list(view.y_range)),
-    )
-    if trainer.dataset.domain is not None:
-        layout["yaxis"]["scaleanchor"] = "x"
-    return fast_figure([heatmap, *_point_traces(trainer, view, show_test)], layout)
+    traces = [heatmap, *_point_traces(trainer, view, show_test)] if points else [heatmap]
+    return fast_figure(traces, _layout(trainer, view, height, show_test))
+
+
+def points_figure(trainer, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,
+                  height: int = 360) -> go.Figure:
+    """The training (and test) points alone, with the layout of ``regions_figure`` and its
+    axes hidden: drawn over a regions figure made without points, the two look as one."""
+    view = plane_view(trainer.dataset, x_axis, y_axis)
+    return fast_figure(_point_traces(trainer, view, show_test),
+                       _layout(trainer, view, height, show_test, axes_visible=False))
 
 
 def regions_alt_text(trainer, x_axis: int = 0, y_axis: int = 1) -> str:

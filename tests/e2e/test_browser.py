@@ -22,6 +22,7 @@ from playground.local_server import button, iteration, wait_idle
 pytestmark = pytest.mark.e2e
 
 REGIONS = ".st-key-regions_chart .np-live-chart"
+POINTS = ".st-key-regions_chart .np-live-chart-overlay"
 REGIONS_IMAGE = f"{REGIONS} .heatmaplayer image"
 SCREENSHOTS = Path(tempfile.gettempdir()) / "neural-playground-e2e"
 
@@ -116,3 +117,32 @@ def test_play_trains_and_draws_then_pause_stops(page):
     page.wait_for_timeout(1_500)
     assert iteration(page) == stopped
     assert button(page, "Step").is_enabled()
+
+
+# Where each chart's plot area is on the page (plotly.js's own axis offsets and lengths, in
+# px from the chart's corner, plus the chart's corner), and how many points each trace has.
+PLOT_AREA = """
+(selector) => {
+  const div = document.querySelector(selector);
+  const box = div.getBoundingClientRect();
+  const {xaxis, yaxis} = div._fullLayout;
+  return {left: box.left + xaxis._offset, width: xaxis._length, top: box.top + yaxis._offset,
+          height: yaxis._length, points: div._fullData.map(trace => (trace.x ? trace.x.length : 0))};
+}
+"""
+
+
+@pytest.mark.parametrize("query, n_points", [("", 250), ("?dataset=iris&show_test=true", 150)])
+def test_the_data_points_lie_exactly_on_the_decision_regions(open_tab, server_url, query, n_points):
+    """The points are an overlay chart, drawn once, over the regions frames: same plot area
+    (to a pixel), every training point (and test point when shown) in it, none in the frames."""
+    tab = open_tab(server_url + query)
+    tab.wait_for_selector(REGIONS_IMAGE, timeout=60_000)
+    tab.wait_for_selector(f"{POINTS} .gl-container canvas, {POINTS} canvas", state="attached", timeout=30_000)
+    wait_idle(tab)
+    regions, points = tab.evaluate(PLOT_AREA, REGIONS), tab.evaluate(PLOT_AREA, POINTS)
+    for side in ("left", "width", "top", "height"):
+        assert abs(regions[side] - points[side]) < 1, (side, regions, points)
+    assert regions["points"] == [100]                     # the heatmap's columns only
+    assert sum(points["points"]) == n_points, points
+    assert len(points["points"]) == (2 if "show_test" in query else 1)

@@ -74,6 +74,20 @@ def test_large_float_lists_and_arrays_become_float32_small_ones_stay():
     assert converted["z"]["dtype"] == "f4" and converted["z"]["shape"] == "4, 5"
 
 
+def test_an_overlay_travels_once_with_its_own_digest():
+    points = go.Figure(go.Scatter(x=[0.0, 1.0], y=[1.0, 2.0], mode="markers"))
+    payload = payload_for([heatmap(0.0), heatmap(1.0)], overlay=points)
+
+    assert payload["overlay"]["data"][0]["y"] == [1.0, 2.0]
+    assert "template" not in payload["overlay"]["layout"]
+    assert payload["overlay_digest"] == payload_for([heatmap(0.5)], overlay=points)["overlay_digest"]
+    moved = go.Figure(go.Scatter(x=[0.0, 1.0], y=[1.0, 3.0], mode="markers"))
+    assert payload["overlay_digest"] != payload_for([heatmap(0.0)], overlay=moved)["overlay_digest"]
+    assert payload["batch"] == payload_for([heatmap(0.0), heatmap(1.0)])["batch"]
+    without = payload_for([heatmap(0.0)])
+    assert without["overlay"] is None and without["overlay_digest"] is None
+
+
 def test_same_frames_give_the_same_batch_and_new_frames_a_new_one():
     assert payload_for([heatmap(0.0)])["batch"] == payload_for([heatmap(0.0)])["batch"]
     assert payload_for([heatmap(0.0)])["batch"] != payload_for([heatmap(0.5)])["batch"]

@@ -20,7 +20,14 @@ from playground.viz.network_diagram import (
     neuron_pictures,
     node_positions,
 )
-from playground.viz.regions import grid_inputs, plane_view, region_values, regions_alt_text, regions_figure
+from playground.viz.regions import (
+    grid_inputs,
+    plane_view,
+    points_figure,
+    region_values,
+    regions_alt_text,
+    regions_figure,
+)
 
 
 def _validated(figure: go.Figure) -> go.Figure:
@@ -87,6 +94,27 @@ def test_regions_grid_is_100_by_100_bytes_and_points_on_top():
     assert (heatmap.zmin, heatmap.zmax) == (0, LEVELS)
     points = [trace for trace in figure.data[1:]]
     assert [len(t.x) for t in points] == [len(trainer.dataset.raw_train), len(trainer.dataset.raw_test)]
+
+
+@pytest.mark.parametrize("dataset, show_test", [("circle", False), ("circle", True), ("iris", True)])
+def test_the_points_figure_has_the_regions_layout_and_the_frames_can_leave_points_out(dataset, show_test):
+    trainer = Trainer(DEFAULT.with_changes(dataset=dataset))
+    picture = regions_figure(trainer, show_test=show_test, points=False, height=290)
+    points = points_figure(trainer, show_test=show_test, height=290)
+    _validated(points)
+    assert [t.type for t in picture.data] == ["heatmap"]
+    assert [len(t.x) for t in points.data] == [len(trainer.dataset.raw_train)] + \
+        ([len(trainer.dataset.raw_test)] if show_test else [])
+    assert all(t.type == "scattergl" for t in points.data)
+    # Same plot area: the same height, margins, ranges and constraints; only the axes are hidden.
+    under, over = picture.layout.to_plotly_json(), points.layout.to_plotly_json()
+    for axis in ("xaxis", "yaxis"):
+        assert under[axis].pop("visible") is True and over[axis].pop("visible") is False
+    assert under == over
+    assert over["legend"]["yref"] == "container"          # a legend that pushes no margin
+    assert under["margin"]["t"] == (30 if show_test else 10)
+    whole = regions_figure(trainer, show_test=show_test, height=290)
+    assert [t.type for t in whole.data] == ["heatmap"] + [t.type for t in points.data]
 
 
 def test_quantized_colour_scale_keeps_every_colour_at_its_level():
