@@ -75,16 +75,24 @@ function decodePayload(data) {
   return data || { frames: [] };
 }
 
+// The page theme's colours and font, read from Streamlit's CSS variables. Read once per
+// rerun, not per frame: getComputedStyle after the previous frame's DOM changes would
+// force a style recalculation in every frame.
+function readTheme(element) {
+  const css = getComputedStyle(element);
+  const cssVar = (name) => css.getPropertyValue(name).trim();
+  return {
+    text: cssVar("--st-text-color"),
+    font: cssVar("--st-font"),
+    grid: cssVar("--st-border-color-light") || cssVar("--st-border-color"),
+    colorway: cssVar("--st-chart-categorical-colors"),
+  };
+}
+
 // The page theme, as st.plotly_chart(theme="streamlit") does it: transparent
 // backgrounds, theme text colour and font, theme grid colour, theme colourway.
 // Whatever the figure sets itself wins.
-function themedLayout(layout, element) {
-  const css = getComputedStyle(element);
-  const cssVar = (name) => css.getPropertyValue(name).trim();
-  const text = cssVar("--st-text-color");
-  const font = cssVar("--st-font");
-  const grid = cssVar("--st-border-color-light") || cssVar("--st-border-color");
-  const colorway = cssVar("--st-chart-categorical-colors");
+function themedLayout(layout, { text, font, grid, colorway }) {
   const out = { ...layout };
   if (out.paper_bgcolor === undefined) out.paper_bgcolor = "rgba(0,0,0,0)";
   if (out.plot_bgcolor === undefined) out.plot_bgcolor = "rgba(0,0,0,0)";
@@ -135,7 +143,7 @@ function schedule(state) {
 }
 
 function themedFrameLayout(state, frame) {
-  const layout = state.theme === "streamlit" ? themedLayout(frame.layout || {}, state.div) : { ...(frame.layout || {}) };
+  const layout = state.theme === "streamlit" ? themedLayout(frame.layout || {}, state.themeVars) : { ...(frame.layout || {}) };
   if (layout.height === undefined) layout.height = state.height;
   return layout;
 }
@@ -191,6 +199,7 @@ function createState(parentElement) {
     theme: "streamlit",
     config: {},
     themeKey: "",
+    themeVars: {},
   };
   state.resizeObserver = new ResizeObserver(() => {
     if (!window.Plotly) return;
@@ -217,7 +226,8 @@ export default function liveChart(component) {
   state.theme = payload.theme;
   state.config = payload.config || {};
 
-  const themeKey = getComputedStyle(parentElement).getPropertyValue("--st-text-color");
+  state.themeVars = readTheme(parentElement);
+  const themeKey = JSON.stringify(state.themeVars);
   const themeChanged = themeKey !== state.themeKey;
   state.themeKey = themeKey;
 
