@@ -328,7 +328,7 @@ def test_play_advances_and_pause_stops():
 
 def test_the_speed_slider_sets_iterations_per_frame(monkeypatch):
     # A frame trains `speed` iterations unless its time budget runs out first; on a loaded
-    # machine 100 iterations can outlast the 40 ms budget, so the budget is lifted here.
+    # machine 100 iterations can outlast the 50 ms budget, so the budget is lifted here.
     monkeypatch.setattr(playground_page, "FRAME_TRAINING_SECONDS", 60.0)
     at = open_app()
     at.select_slider(key="toolbar_speed").set_value(100).run()
