@@ -25,13 +25,15 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
     """Two panels side by side: loss, then accuracy (classification) or RMSE (regression)."""
     score, score_title = ("accuracy", "Accuracy") if task == "classification" else ("rmse", "RMSE")
     iterations = history.iterations
+    # A line needs two points: before the first step each curve is drawn as its one point.
+    mode = "lines" if len(iterations) > 1 else "markers"
     traces = []
     for panel, (metric, title) in enumerate((("loss", "Loss"), (score, score_title)), start=1):
         for part, color, dash in (("train", TRAIN_COLOR, "solid"), ("test", TEST_COLOR, "dot")):
             traces.append(dict(
                 type="scatter", x=iterations, y=_finite_or_none(history.column(f"{part}_{metric}")),
-                xaxis=f"x{panel}", yaxis=f"y{panel}", mode="lines", line=dict(color=color, width=2, dash=dash),
-                name="training" if part == "train" else "test", legendgroup=part,
+                xaxis=f"x{panel}", yaxis=f"y{panel}", mode=mode, line=dict(color=color, width=2, dash=dash),
+                marker=dict(color=color, size=7), name="training" if part == "train" else "test", legendgroup=part,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",
             ))
     axis_title = dict(text="iteration", standoff=2)

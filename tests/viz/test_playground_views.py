@@ -188,6 +188,13 @@ def test_neuron_pictures_show_each_neurons_output():
     assert all(np.abs(p).max() <= 1 for p in pictures)
 
 
+def test_curves_show_their_one_point_before_the_first_step_and_lines_after():
+    trainer = Trainer(DEFAULT)
+    assert {t.mode for t in curves_figure(trainer.history, trainer.task).data} == {"markers"}
+    trainer.step(1)
+    assert {t.mode for t in curves_figure(trainer.history, trainer.task).data} == {"lines"}
+
+
 def test_curves_after_a_long_run_stay_small():
     trainer = Trainer(DEFAULT.with_changes(batch_size=5000, hidden_layers=(2,)))
     trainer.step(10_000)
