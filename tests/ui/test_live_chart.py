@@ -138,3 +138,35 @@ def test_a_page_using_the_live_chart_runs_under_apptest(tmp_path):
 
     app.run()  # a rerun keeps working
     assert not app.exception
+
+
+def _decoded(value):
+    """A frame with every typed array decoded to a list of floats (to compare encodings)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return decode_typed_array(value).astype(float).tolist()
+    if isinstance(value, dict):
+        return {key: _decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    return value
+
+
+def test_frames_read_from_the_figure_equal_plotly_s_own_serialisation():
+    """``figure_to_frame`` reads a go.Figure's dicts directly (no deep copy); the frame must
+    hold the same values as one made from ``to_plotly_json()``, arrays at float32 precision."""
+    from playground.config import DEFAULT
+    from playground.trainer import Trainer
+    from playground.viz.curves import curves_figure
+    from playground.viz.network_diagram import network_figure
+    from playground.viz.regions import points_figure, regions_figure
+
+    trainer = Trainer(DEFAULT.with_changes(dataset="iris", show_test=True))
+    trainer.step(20)
+    for figure in (regions_figure(trainer, show_test=True), points_figure(trainer, show_test=True),
+                   network_figure(trainer), curves_figure(trainer.history, trainer.task), heatmap(0.5)):
+        as_json = figure.to_plotly_json()
+        layout = dict(as_json["layout"])
+        layout.pop("template", None)
+        expected = {"data": lc._to_float32(as_json["data"]), "layout": lc._to_float32(layout)}
+        frame = lc.figure_to_frame(figure)
+        assert json.dumps(_decoded(frame), sort_keys=True) == json.dumps(_decoded(expected), sort_keys=True)
