@@ -11,7 +11,7 @@ threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")
 navigation = st.navigation([
-    st.Page(playground_page, title="Playground", icon="🔵", url_path="playground", default=True),
-    st.Page(recurrent_page, title="Recurrent lab", icon="🔁", url_path="recurrent"),
+    st.Page(playground_page, title="Playground", icon=":material/hub:", url_path="playground", default=True),
+    st.Page(recurrent_page, title="Recurrent lab", icon=":material/replay:", url_path="recurrent"),
 ])
 navigation.run()

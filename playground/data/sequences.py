@@ -355,7 +355,7 @@ SEQUENCE_TASKS: dict[str, SequenceTask] = {
         SequenceTask("adding", "Adding problem", "many_to_one", 2, 1, "mse", "mse", 1.0 / 6.0,
                      "always predict the mean, 1 (scores the target variance 1/6)", 100,
                      ADDING_MIN_LENGTH, ADDING_MAX_LENGTH, adding_batch),
-        SequenceTask("temporal_order", "Temporal order (2 symbols, 4 classes)", "many_to_one",
+        SequenceTask("temporal_order", "Temporal order, 4 classes", "many_to_one",
                      len(TEMPORAL_ORDER_SYMBOLS), 4, "cross_entropy", "accuracy", 0.25,
                      "chance: 1 in 4 classes", 50, TEMPORAL_ORDER_MIN_LENGTH, MAX_LENGTH,
                      temporal_order_batch),

@@ -113,12 +113,32 @@ def _log_ticks(values: np.ndarray) -> list[float]:
         return [0.1, 1.0]
     low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
     multiples = (1, 2, 5) if high - low <= 2 else (1,)
-    stride = max(1, math.ceil((high - low) / 10))      # at most about ten labels
+    stride = max(1, math.ceil((high - low) / 6))       # at most about seven labels: small charts
     ticks = [m * 10.0 ** e for e in range(low, high + 1, stride) for m in multiples]
     inside = [t for t in ticks if values.min() <= t <= values.max()]
     below = [t for t in ticks if t < values.min()][-1:]
     above = [t for t in ticks if t > values.max()][:1]
     return below + inside + above
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _log_tick_label(value: float) -> str:
+    """A log axis tick as a reader writes it: 0.001 to 1000 in plain digits, beyond that
+    ``10⁻⁵`` or ``2×10⁻⁵`` (Plotly's own labels for given tick values read ``1×10⁻⁵``)."""
+    exponent = math.floor(math.log10(value) + 1e-9)
+    if -3 <= exponent <= 3:
+        return f"{value:g}"
+    mantissa = round(value / 10.0 ** exponent)
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa}×{power}"
+
+
+def _log_axis(figure: go.Figure, values: np.ndarray, **where) -> None:
+    """Make the y axis at ``where`` (row=, col=) a log axis labelled over ``values``."""
+    ticks = _log_ticks(values)
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[_log_tick_label(t) for t in ticks], **where)
 
 
 def _loss_axes(figure: go.Figure, task: SequenceTask, classification: bool) -> None:
@@ -128,7 +148,7 @@ def _loss_axes(figure: go.Figure, task: SequenceTask, classification: bool) -> N
     else:
         losses = np.concatenate([np.asarray(trace.y, dtype=np.float64) for trace in figure.data
                                  if trace.xaxis in (None, "x") and trace.y is not None] + [[task.baseline]])
-        figure.update_yaxes(type="log", tickvals=_log_ticks(losses), tickformat=".2~g", row=1, col=1)
+        _log_axis(figure, losses, row=1, col=1)
     if classification:
         figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
         if task.metric == "accuracy":
@@ -237,8 +257,7 @@ _PREDICTIONS = {"sine": (_sine_prediction, "Next value: target and prediction", 
                 "adding": (_adding_prediction, "Values (the two marked in pink)", "Their sum"),
                 "temporal_order": (_temporal_order_prediction, "The symbols of one sequence (X/Y in pink)",
                                    "Answer"),
-                "text": (_text_prediction, "Probability given to the true next character "
-                                           "(blue: it was the top guess)", None)}
+                "text": (_text_prediction, "P(the true next character); blue: top guess", None)}
 
 
 def prediction_figure(view, task: SequenceTask, *, height: int = 260) -> go.Figure:
@@ -358,8 +377,7 @@ def _flow_traces(figure: go.Figure, flows: Mapping[str, np.ndarray | None], *, r
             hovertemplate=f"{name}: step %{{x}} gets %{{y:.3g}} of the last step's gradient<extra></extra>"),
             row=row, col=col)
     drawn = [_relative_flow(flow) for flow in flows.values() if flow is not None]
-    ticks = _log_ticks(np.concatenate(drawn).astype(np.float64)) if drawn else None
-    figure.update_yaxes(type="log", exponentformat="power", tickvals=ticks, row=row, col=col)
+    _log_axis(figure, np.concatenate(drawn).astype(np.float64) if drawn else np.empty(0), row=row, col=col)
     figure.update_xaxes(title=dict(text="time step t", standoff=2), row=row, col=col)
 
 

@@ -136,6 +136,15 @@ def test_gradient_flow_is_relative_to_the_last_step_and_gaps_where_truncated():
     np.testing.assert_array_equal(broken, np.float32([np.nan, np.nan, 0.5, 1.0]))
 
 
+def test_log_axes_are_labelled_as_a_reader_writes_the_numbers():
+    figure = views.gradient_flow_figure({"h": np.array([3e-6, 1e-3, 1.0])})
+    axis = figure.layout.yaxis
+    assert list(axis.tickvals) == [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+    assert list(axis.ticktext) == ["10⁻⁶", "10⁻⁵", "10⁻⁴", "0.001", "0.01", "0.1", "1"]
+    labels = [views._log_tick_label(v) for v in (2e-5, 5e-4, 0.2, 50, 2000, 2e4, 1e7)]
+    assert labels == ["2×10⁻⁵", "5×10⁻⁴", "0.2", "50", "2000", "2×10⁴", "10⁷"]
+
+
 def test_side_by_side_figure_draws_both_cells():
     result = train_side_by_side(defaults_for("temporal_order", length=12, hidden_size=4, batch_size=4), 4)
     task = SEQUENCE_TASKS["temporal_order"]
