@@ -56,16 +56,31 @@ def column_pitch(n_columns: int) -> int:
     return WIDE_COLUMN_PITCH if n_columns <= 5 else NARROW_COLUMN_PITCH
 
 
+def tile_rows(layer_sizes: list[int]) -> list[np.ndarray]:
+    """The top row (in cells) of every node's tile, one (n_l,) int array per layer.
+
+    Every column is centred on the tallest, whose nodes sit ``NODE_PITCH`` cells apart.
+    When the tallest column has more than ``MAX_PICTURE_LAYER`` nodes its tiles are a few
+    pixels tall, so the input column is spread evenly over the whole height (its node j in
+    the middle of the j-th of n equal slices) and the input names beside it stay apart.
+    """
+    tallest = max(layer_sizes)
+    span = tallest * NODE_PITCH
+    rows = []
+    for column, size in enumerate(layer_sizes):
+        pitch = max(NODE_PITCH, span // size) if column == 0 and tallest > MAX_PICTURE_LAYER else NODE_PITCH
+        top = (span - (size - 1) * pitch - NODE_PITCH) // 2
+        rows.append(top + np.arange(size) * pitch)
+    return rows
+
+
 def node_positions(layer_sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Centre (x, y) in plot units of every node, one pair of (n_l,) arrays per layer."""
-    tallest = max(layer_sizes)
     pitch = column_pitch(len(layer_sizes))
     positions = []
-    for column, size in enumerate(layer_sizes):
-        top = ((tallest - size) * NODE_PITCH) // 2
-        rows = top + np.arange(size) * NODE_PITCH + (TILE - 1) / 2
+    for column, (size, tops) in enumerate(zip(layer_sizes, tile_rows(layer_sizes))):
         x = np.full(size, (column * pitch + (TILE - 1) / 2) * CELL)
-        positions.append((x, -rows * CELL))
+        positions.append((x, -(tops + (TILE - 1) / 2) * CELL))
     return positions
 
 
@@ -156,12 +171,10 @@ def _mosaic_trace(trainer, layer_sizes) -> dict:
     tallest = max(layer_sizes)
     pitch = column_pitch(len(layer_sizes))
     mosaic = np.full((tallest * NODE_PITCH, (len(layer_sizes) - 1) * pitch + TILE), np.nan, np.float32)
-    for column, (size, tiles) in enumerate(zip(layer_sizes, neuron_pictures(trainer))):
-        top = ((tallest - size) * NODE_PITCH) // 2
+    for column, (tops, tiles) in enumerate(zip(tile_rows(layer_sizes), neuron_pictures(trainer))):
         left = column * pitch
-        for j in range(size):
-            row = top + j * NODE_PITCH
-            mosaic[row:row + TILE, left:left + TILE] = tiles[j]
+        for row, tile in zip(tops, tiles):
+            mosaic[row:row + TILE, left:left + TILE] = tile
     rows, cols = mosaic.shape
     return dict(type="heatmap", z=quantize(mosaic, -1.0, 1.0), x=(np.arange(cols) * CELL).astype(np.float32),
                 y=(-np.arange(rows) * CELL).astype(np.float32), colorscale=quantized_colorscale(DIVERGING),

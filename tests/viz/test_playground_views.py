@@ -13,6 +13,7 @@ from playground.viz.curves import curves_alt_text, curves_figure
 from playground.viz.network_diagram import (
     CELL,
     MAX_HOVER_LINKS,
+    NODE_PITCH,
     TILE,
     WIDTHS,
     network_alt_text,
@@ -177,6 +178,22 @@ def test_large_network_stays_a_few_traces_and_paths():
     assert not any("weight" in str(t.text[0]) for t in figure.data if t.text)   # nodes hover, links do not
     assert len(figure.data) <= 3 and len(figure.layout.shapes) <= 2 * len(WIDTHS) + 1
     assert not any(t.type == "heatmap" for t in figure.data)      # no neuron pictures at this size
+
+
+def test_input_names_stay_apart_beside_a_tall_column():
+    """Inputs sit NODE_PITCH apart like every column, unless the tallest column's tiles are too
+    small to label beside: then the inputs spread over the whole height (64 neurons: 6 px
+    apart on a 360 px chart otherwise, and the x1 and x2 names overlapped)."""
+    small = node_positions([2, 4, 2, 1])
+    assert small[0][1][0] - small[0][1][1] == pytest.approx(NODE_PITCH * CELL)
+    assert small[1][1][0] - small[1][1][1] == pytest.approx(NODE_PITCH * CELL)
+    sizes = [2] + [64] * 10 + [1]
+    inputs, tallest = node_positions(sizes)[0][1], node_positions(sizes)[1][1]
+    height = tallest[0] - tallest[-1] + NODE_PITCH * CELL
+    assert inputs[0] - inputs[1] == pytest.approx(height / 2)                      # two equal slices
+    assert (inputs[0] + inputs[1]) / 2 == pytest.approx((tallest[0] + tallest[-1]) / 2, abs=CELL)  # centred
+    nine = node_positions([9, 64, 1])[0][1]
+    assert np.all(-np.diff(nine) >= 7 * NODE_PITCH * CELL) and nine[0] <= tallest[0] and nine[-1] >= tallest[-1]
 
 
 def test_neuron_pictures_show_each_neurons_output():
