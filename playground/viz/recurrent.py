@@ -11,6 +11,13 @@
 
 Every array handed to Plotly is float32 (or int / str); values that float32 cannot hold
 become gaps, never NaN text or infinities.
+
+Like the playground's figures (``playground/viz/figure.py``), these are written as plain
+trace and layout dicts and wrapped without Plotly's validation: building the four live
+charts of one frame through ``make_subplots`` and ``add_vline`` took about 0.2 s on the
+development machine (more than training ten LSTM iterations), most of it Plotly checking
+and re-reading its own objects. Panels side by side are laid out by ``_panels``; the tests
+rebuild every figure with validation on.
 """
 from __future__ import annotations
 
@@ -19,7 +26,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from playground.data.sequences import (
     TEMPORAL_ORDER_SYMBOLS,
@@ -30,6 +36,7 @@ from playground.data.sequences import (
 from playground.history import History
 from playground.viz.colors import DIVERGING, NEGATIVE, NEUTRAL, POSITIVE
 from playground.viz.curves import TEST_COLOR, TRAIN_COLOR
+from playground.viz.figure import fast_figure
 
 MARK_COLOR = "#d946ef"          # fuchsia: the marked inputs, distinct from orange and blue
 BASELINE_COLOR = "#8a8f98"
@@ -38,6 +45,8 @@ CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM"}
 GATE_SCALE = [[0.0, NEUTRAL], [1.0, POSITIVE]]
 FLOW_FLOOR = 1e-30              # relative gradients below this are drawn at it (float32-safe)
 TRANSPARENT = "rgba(0,0,0,0)"
+ANNOTATION_SIZE = 13            # px, every annotation that does not set its own size
+TIME_AXIS_TITLE = dict(text="time step t", standoff=2)
 
 
 def _float32(values) -> np.ndarray:
@@ -46,12 +55,64 @@ def _float32(values) -> np.ndarray:
     return np.where(np.abs(values) <= np.finfo(np.float32).max, values, np.nan).astype(np.float32)
 
 
-def _layout(figure: go.Figure, height: int, revision: str, *, margin: dict | None = None,
-            **extra) -> go.Figure:
-    figure.update_layout(height=height, margin=margin or dict(l=48, r=12, t=30, b=34), uirevision=revision,
-                         paper_bgcolor=TRANSPARENT, plot_bgcolor=TRANSPARENT, **extra)
-    figure.update_annotations(font_size=13)
-    return figure
+def _axis_names(panel: int) -> tuple[str, str]:
+    """Plotly's names of panel ``panel``'s axes (1-based): ("x", "y"), ("x2", "y2"), ..."""
+    suffix = "" if panel == 1 else str(panel)
+    return f"x{suffix}", f"y{suffix}"
+
+
+def _on(panel: int) -> dict[str, str]:
+    """The trace keys that put a trace on panel ``panel``."""
+    x, y = _axis_names(panel)
+    return {"xaxis": x, "yaxis": y}
+
+
+def _panels(widths: Sequence[float], *, spacing: float, titles: Sequence[str] = ()) -> dict:
+    """Layout for panels side by side across the whole width.
+
+    Panel k (1-based) gets axes ``xaxis{k}`` / ``yaxis{k}``; the widths share what the
+    ``spacing`` gaps (fractions of the width) leave, in proportion to ``widths``; each title
+    sits centred above its panel.
+    """
+    usable = 1.0 - spacing * (len(widths) - 1)
+    layout: dict = {"annotations": []}
+    left = 0.0
+    for panel, width in enumerate(widths, start=1):
+        right = left + usable * width / sum(widths)
+        x, y = _axis_names(panel)
+        layout[f"{x[0]}axis{x[1:]}"] = dict(domain=[left, min(right, 1.0)], anchor=y)
+        layout[f"{y[0]}axis{y[1:]}"] = dict(domain=[0.0, 1.0], anchor=x)
+        if panel <= len(titles):
+            layout["annotations"].append(dict(
+                text=titles[panel - 1], x=(left + right) / 2, y=1.0, xref="paper", yref="paper",
+                xanchor="center", yanchor="bottom", showarrow=False))
+        left = right + spacing
+    return layout
+
+
+def _merged(layout: dict, *parts: dict) -> dict:
+    """``layout`` with ``parts`` merged in: dicts (axes) updated key by key, ``shapes`` and
+    ``annotations`` appended, anything else replaced."""
+    for part in parts:
+        for key, value in part.items():
+            if key in ("shapes", "annotations"):
+                layout.setdefault(key, []).extend(value)
+            elif isinstance(value, dict) and isinstance(layout.get(key), dict):
+                layout[key] = {**layout[key], **value}
+            else:
+                layout[key] = value
+    return layout
+
+
+def _figure(traces: Sequence[dict], layout: dict, height: int, revision: str, *,
+            margin: dict | None = None) -> go.Figure:
+    """The finished figure: transparent, ``height`` px, annotations at ``ANNOTATION_SIZE`` px
+    unless they set their own size."""
+    for annotation in layout.get("annotations", []):
+        annotation["font"] = {"size": ANNOTATION_SIZE, **annotation.get("font", {})}
+    layout = dict(layout, height=height, margin=margin or dict(l=48, r=12, t=30, b=34), uirevision=revision,
+                  paper_bgcolor=TRANSPARENT, plot_bgcolor=TRANSPARENT)
+    return fast_figure(traces, layout)
 
 
 def _is_classification(task: SequenceTask) -> bool:
@@ -71,37 +132,42 @@ def _loss_baseline(task: SequenceTask) -> tuple[float, str]:
 
 
 # -- loss curves ----------------------------------------------------------------------------------
-def _loss_traces(figure: go.Figure, history: History, validation: History, *, name: str, color: str,
-                 train_color: str, col: int, show_legend: bool, faint: bool = False) -> None:
-    figure.add_trace(go.Scatter(
-        x=history.iterations, y=_float32(history.column("train_loss")), mode="lines",
-        line=dict(color=train_color, width=1 if faint else 1.5), opacity=0.45 if faint else 0.9,
+def _loss_traces(history: History, validation: History, *, name: str, color: str, train_color: str,
+                 panel: int, show_legend: bool, faint: bool = False) -> list[dict]:
+    """Training loss (every iteration) and validation loss (every check) on ``panel``."""
+    return [dict(
+        type="scatter", **_on(panel), x=history.iterations, y=_float32(history.column("train_loss")),
+        mode="lines", line=dict(color=train_color, width=1 if faint else 1.5), opacity=0.45 if faint else 0.9,
         name=f"{name}training loss", legendgroup=f"{name}train", showlegend=show_legend and not faint,
-        hovertemplate=f"{name}training loss %{{y:.4g}} at iteration %{{x}}<extra></extra>"), row=1, col=col)
-    figure.add_trace(go.Scatter(
-        x=validation.iterations, y=_float32(validation.column("validation_loss")), mode="lines+markers",
-        line=dict(color=color, width=2.5), marker=dict(size=4), name=f"{name}validation loss",
-        legendgroup=f"{name}validation", showlegend=show_legend,
-        hovertemplate=f"{name}validation loss %{{y:.4g}} at iteration %{{x}}<extra></extra>"), row=1, col=col)
+        hovertemplate=f"{name}training loss %{{y:.4g}} at iteration %{{x}}<extra></extra>",
+    ), dict(
+        type="scatter", **_on(panel), x=validation.iterations, y=_float32(validation.column("validation_loss")),
+        mode="lines+markers", line=dict(color=color, width=2.5), marker=dict(size=4),
+        name=f"{name}validation loss", legendgroup=f"{name}validation", showlegend=show_legend,
+        hovertemplate=f"{name}validation loss %{{y:.4g}} at iteration %{{x}}<extra></extra>",
+    )]
 
 
-def _accuracy_trace(figure: go.Figure, validation: History, *, name: str, color: str, col: int,
-                    show_legend: bool) -> None:
-    figure.add_trace(go.Scatter(
-        x=validation.iterations, y=_float32(validation.column("validation_accuracy")), mode="lines+markers",
+def _accuracy_trace(validation: History, *, name: str, color: str, panel: int) -> dict:
+    return dict(
+        type="scatter", **_on(panel), x=validation.iterations,
+        y=_float32(validation.column("validation_accuracy")), mode="lines+markers",
         line=dict(color=color, width=2.5), marker=dict(size=4), name=f"{name}validation accuracy",
-        legendgroup=f"{name}validation", showlegend=show_legend,
-        hovertemplate=f"{name}validation accuracy %{{y:.1%}} at iteration %{{x}}<extra></extra>"),
-        row=1, col=col)
+        legendgroup=f"{name}validation", showlegend=False,
+        hovertemplate=f"{name}validation accuracy %{{y:.1%}} at iteration %{{x}}<extra></extra>")
 
 
-def _baseline_line(figure: go.Figure, value: float, label: str, col: int, *, log: bool = False) -> None:
-    """A dashed horizontal line at ``value`` in panel ``col``, labelled just above its left end."""
-    figure.add_hline(y=value, line=dict(color=BASELINE_COLOR, dash="dash", width=1.5), row=1, col=col)
-    axis = "" if col == 1 else str(col)
-    figure.add_annotation(text=label, x=0, xref=f"x{axis} domain", xanchor="left", yanchor="bottom",
-                          y=math.log10(value) if log else value, yref=f"y{axis}", showarrow=False,
-                          font=dict(color=BASELINE_COLOR, size=12))
+def _baseline_line(value: float, label: str, panel: int, *, log: bool = False) -> dict:
+    """A dashed horizontal line at ``value`` across ``panel``, labelled just above its left end.
+
+    (Plotly places shapes on a log axis by value but annotations by the value's log10.)"""
+    x, y = _axis_names(panel)
+    return dict(
+        shapes=[dict(type="line", xref=f"{x} domain", x0=0, x1=1, yref=y, y0=value, y1=value,
+                     line=dict(color=BASELINE_COLOR, dash="dash", width=1.5))],
+        annotations=[dict(text=label, x=0, xref=f"{x} domain", xanchor="left", yanchor="bottom",
+                          y=math.log10(value) if log else value, yref=y, showarrow=False,
+                          font=dict(color=BASELINE_COLOR, size=12))])
 
 
 def _log_ticks(values: np.ndarray) -> list[float]:
@@ -135,24 +201,26 @@ def _log_tick_label(value: float) -> str:
     return power if mantissa == 1 else f"{mantissa}×{power}"
 
 
-def _log_axis(figure: go.Figure, values: np.ndarray, **where) -> None:
-    """Make the y axis at ``where`` (row=, col=) a log axis labelled over ``values``."""
+def _log_axis(values: np.ndarray) -> dict:
+    """Properties of a log axis labelled over ``values``."""
     ticks = _log_ticks(values)
-    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[_log_tick_label(t) for t in ticks], **where)
+    return dict(type="log", tickvals=ticks, ticktext=[_log_tick_label(t) for t in ticks])
 
 
-def _loss_axes(figure: go.Figure, task: SequenceTask, classification: bool) -> None:
-    figure.update_xaxes(title=dict(text="iteration", standoff=2), rangemode="tozero")
+def _loss_axes(task: SequenceTask, classification: bool, losses: Sequence[np.ndarray]) -> dict:
+    """Axes of the loss panel (1) and, for classification, the accuracy panel (2), with the
+    baselines; ``losses`` are the arrays drawn on the loss panel (for a log axis's ticks)."""
+    iteration = dict(title=dict(text="iteration", standoff=2), rangemode="tozero")
+    layout = {f"xaxis{'' if panel == 1 else panel}": iteration for panel in range(1, 3 if classification else 2)}
     if classification:
-        figure.update_yaxes(type="linear", row=1, col=1)
+        layout["yaxis"] = dict(type="linear")
+        layout["yaxis2"] = dict(range=[0, 1.02], tickformat=".0%")
     else:
-        losses = np.concatenate([np.asarray(trace.y, dtype=np.float64) for trace in figure.data
-                                 if trace.xaxis in (None, "x") and trace.y is not None] + [[task.baseline]])
-        _log_axis(figure, losses, row=1, col=1)
-    if classification:
-        figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-        if task.metric == "accuracy":
-            _baseline_line(figure, task.baseline, f"chance {task.baseline:.0%}", col=2)
+        layout["yaxis"] = _log_axis(np.concatenate([*losses, [task.baseline]]).astype(np.float64))
+    parts = [layout, _baseline_line(*_loss_baseline(task), 1, log=not classification)]
+    if classification and task.metric == "accuracy":
+        parts.append(_baseline_line(task.baseline, f"chance {task.baseline:.0%}", 2))
+    return _merged({}, *parts)
 
 
 def loss_figure(history: History, validation: History, task: SequenceTask, *, height: int = 230) -> go.Figure:
@@ -164,15 +232,14 @@ def loss_figure(history: History, validation: History, task: SequenceTask, *, he
     """
     classification = _is_classification(task)
     titles = ("Loss", "Validation accuracy") if classification else ("Loss",)
-    figure = make_subplots(rows=1, cols=len(titles), subplot_titles=titles, horizontal_spacing=0.12)
-    _loss_traces(figure, history, validation, name="", color=TEST_COLOR, train_color=TRAIN_COLOR, col=1,
-                 show_legend=True)
+    traces = _loss_traces(history, validation, name="", color=TEST_COLOR, train_color=TRAIN_COLOR, panel=1,
+                          show_legend=True)
     if classification:
-        _accuracy_trace(figure, validation, name="", color=TEST_COLOR, col=2, show_legend=False)
-    _baseline_line(figure, *_loss_baseline(task), col=1, log=not classification)
-    _loss_axes(figure, task, classification)
-    return _layout(figure, height, "recurrent-loss",
-                   legend=dict(orientation="h", x=0, y=-0.22, yanchor="top"))
+        traces.append(_accuracy_trace(validation, name="", color=TEST_COLOR, panel=2))
+    layout = _merged(_panels([1] * len(titles), spacing=0.12, titles=titles),
+                     _loss_axes(task, classification, [t["y"] for t in traces[:2]]),
+                     dict(legend=dict(orientation="h", x=0, y=-0.22, yanchor="top")))
+    return _figure(traces, layout, height, "recurrent-loss")
 
 
 def loss_alt_text(history: History, validation: History, task: SequenceTask) -> str:
@@ -188,53 +255,53 @@ def loss_alt_text(history: History, validation: History, task: SequenceTask) -> 
 
 
 # -- prediction on one sequence ---------------------------------------------------------------
-def _sine_prediction(figure: go.Figure, view, task) -> None:
+# Each drawer returns (traces, layout parts) for panel 1 (the sequence) and panel 2 (the answer).
+def _sine_prediction(view, task) -> tuple[list[dict], dict]:
     steps = np.arange(len(view.marks))
-    figure.add_trace(go.Scatter(x=steps, y=_float32(view.targets[:, 0]), mode="lines",
-                                name="target: next value", line=dict(color=TEST_COLOR, width=3)),
-                     row=1, col=1)
-    figure.add_trace(go.Scatter(x=steps, y=_float32(view.outputs[:, 0]), mode="lines", name="prediction",
-                                line=dict(color=TRAIN_COLOR, width=2, dash="dot")), row=1, col=1)
-    figure.update_yaxes(range=[-1.3, 1.3], row=1, col=1)
+    return [dict(type="scatter", **_on(1), x=steps, y=_float32(view.targets[:, 0]), mode="lines",
+                 name="target: next value", line=dict(color=TEST_COLOR, width=3)),
+            dict(type="scatter", **_on(1), x=steps, y=_float32(view.outputs[:, 0]), mode="lines", name="prediction",
+                 line=dict(color=TRAIN_COLOR, width=2, dash="dot"))], dict(yaxis=dict(range=[-1.3, 1.3]))
 
 
-def _adding_prediction(figure: go.Figure, view, task) -> None:
+def _adding_prediction(view, task) -> tuple[list[dict], dict]:
     steps = np.arange(len(view.marks))
-    values = view.inputs[:, 0]
-    figure.add_trace(go.Bar(x=steps, y=_float32(values), name="values",
-                            marker_color=np.where(view.marks, MARK_COLOR, BASELINE_COLOR).tolist(),
-                            hovertemplate="step %{x}: value %{y:.2f}<extra></extra>"), row=1, col=1)
-    figure.add_trace(go.Bar(x=["target", "model"], y=_float32([view.targets[0], view.outputs[0]]),
-                            marker_color=[TEST_COLOR, TRAIN_COLOR], name="sum",
-                            text=[f"{view.targets[0]:.2f}", f"{view.outputs[0]:.2f}"], textposition="outside",
-                            hovertemplate="%{x}: %{y:.3f}<extra></extra>"), row=1, col=2)
-    figure.update_yaxes(range=[0, 1.05], row=1, col=1)
-    answers = (float(view.targets[0]), float(view.outputs[0]))
-    figure.update_yaxes(range=[min(0.0, *answers) - 0.1, max(2.0, *answers) * 1.2], row=1, col=2)
+    target, output = float(view.targets[0]), float(view.outputs[0])
+    traces = [dict(type="bar", **_on(1), x=steps, y=_float32(view.inputs[:, 0]), name="values",
+                   marker=dict(color=np.where(view.marks, MARK_COLOR, BASELINE_COLOR).tolist()),
+                   hovertemplate="step %{x}: value %{y:.2f}<extra></extra>"),
+              dict(type="bar", **_on(2), x=["target", "model"], y=_float32([target, output]),
+                   marker=dict(color=[TEST_COLOR, TRAIN_COLOR]), name="sum",
+                   text=[f"{target:.2f}", f"{output:.2f}"], textposition="outside",
+                   hovertemplate="%{x}: %{y:.3f}<extra></extra>")]
+    return traces, dict(yaxis=dict(range=[0, 1.05]),
+                        yaxis2=dict(range=[min(0.0, target, output) - 0.1, max(2.0, target, output) * 1.2]))
 
 
-def _temporal_order_prediction(figure: go.Figure, view, task) -> None:
+def _temporal_order_prediction(view, task) -> tuple[list[dict], dict]:
     codes = view.inputs.argmax(axis=1)
     steps = np.arange(len(codes))
+    traces = []
     for marked, color, size in ((False, BASELINE_COLOR, 5), (True, MARK_COLOR, 11)):
         chosen = view.marks == marked
-        figure.add_trace(go.Scatter(
-            x=steps[chosen], y=[TEMPORAL_ORDER_SYMBOLS[c] for c in codes[chosen]], mode="markers",
-            marker=dict(color=color, size=size), name="marked" if marked else "distractors",
-            hovertemplate="step %{x}: %{y}<extra></extra>"), row=1, col=1)
-    figure.update_yaxes(categoryorder="array", categoryarray=list(TEMPORAL_ORDER_SYMBOLS), row=1, col=1)
+        traces.append(dict(
+            type="scatter", **_on(1), x=steps[chosen], y=[TEMPORAL_ORDER_SYMBOLS[c] for c in codes[chosen]],
+            mode="markers", marker=dict(color=color, size=size), name="marked" if marked else "distractors",
+            hovertemplate="step %{x}: %{y}<extra></extra>"))
     classes = temporal_order_classes()
     truth = int(view.targets)
-    colors = [TEST_COLOR if k == truth else TRAIN_COLOR for k in range(len(classes))]
-    figure.add_trace(go.Bar(x=classes, y=_float32(view.outputs), marker_color=colors,
-                            name="class probability", hovertemplate="P(%{x}) = %{y:.1%}<extra></extra>"),
-                     row=1, col=2)
-    figure.update_yaxes(range=[0, 1.05], tickformat=".0%", row=1, col=2)
-    figure.add_annotation(text=f"true: {classes[truth]}", x=classes[truth], y=1.0, showarrow=False, xref="x2",
-                          yref="y2", font=dict(color=TEST_COLOR))
+    traces.append(dict(
+        type="bar", **_on(2), x=classes, y=_float32(view.outputs),
+        marker=dict(color=[TEST_COLOR if k == truth else TRAIN_COLOR for k in range(len(classes))]),
+        name="class probability", hovertemplate="P(%{x}) = %{y:.1%}<extra></extra>"))
+    return traces, dict(
+        yaxis=dict(categoryorder="array", categoryarray=list(TEMPORAL_ORDER_SYMBOLS)),
+        yaxis2=dict(range=[0, 1.05], tickformat=".0%"),
+        annotations=[dict(text=f"true: {classes[truth]}", x=classes[truth], y=1.0, showarrow=False, xref="x2",
+                          yref="y2", font=dict(color=TEST_COLOR))])
 
 
-def _text_prediction(figure: go.Figure, view, task) -> None:
+def _text_prediction(view, task) -> tuple[list[dict], dict]:
     vocabulary = load_corpus().vocabulary
     shown = [_visible(ch) for ch in vocabulary]
     inputs = view.inputs.argmax(axis=1)
@@ -242,15 +309,15 @@ def _text_prediction(figure: go.Figure, view, task) -> None:
     steps = np.arange(len(truth))
     p_true = view.outputs[steps, truth]
     best = view.outputs.argmax(axis=1)
-    figure.add_trace(go.Bar(
-        x=steps, y=_float32(p_true), marker_color=np.where(best == truth, TRAIN_COLOR, NEGATIVE).tolist(),
+    trace = dict(
+        type="bar", **_on(1), x=steps, y=_float32(p_true),
+        marker=dict(color=np.where(best == truth, TRAIN_COLOR, NEGATIVE).tolist()),
         customdata=np.array([[shown[i], shown[t], shown[b]] for i, t, b in zip(inputs, truth, best)]),
         hovertemplate="after '%{customdata[0]}': P(next = '%{customdata[1]}') = %{y:.1%}; "
-                      "top guess '%{customdata[2]}'<extra></extra>", name="P(true next character)"),
-        row=1, col=1)
-    figure.update_xaxes(tickvals=steps, ticktext=[shown[i] for i in inputs], tickangle=0,
-                        tickfont=dict(size=11), row=1, col=1)
-    figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=1)
+                      "top guess '%{customdata[2]}'<extra></extra>", name="P(true next character)")
+    return [trace], dict(xaxis=dict(tickvals=steps, ticktext=[shown[i] for i in inputs], tickangle=0,
+                                    tickfont=dict(size=11)),
+                         yaxis=dict(range=[0, 1.02], tickformat=".0%"))
 
 
 _PREDICTIONS = {"sine": (_sine_prediction, "Next value: target and prediction", None),
@@ -264,15 +331,15 @@ def prediction_figure(view, task: SequenceTask, *, height: int = 260) -> go.Figu
     """What the model answers on one validation sequence ``view`` (a ``SequenceView``)."""
     draw, left_title, right_title = _PREDICTIONS[task.name]
     if right_title:
-        figure = make_subplots(rows=1, cols=2, column_widths=[0.72, 0.28], horizontal_spacing=0.1,
-                               subplot_titles=(left_title, right_title))
+        layout = _panels([0.72, 0.28], spacing=0.1, titles=(left_title, right_title))
     else:
-        figure = make_subplots(rows=1, cols=1, subplot_titles=(left_title,))
-    draw(figure, view, task)
+        layout = _panels([1], spacing=0, titles=(left_title,))
+    traces, parts = draw(view, task)
     if task.name != "text":
-        figure.update_xaxes(title=dict(text="time step t", standoff=2), row=1, col=1)
-    return _layout(figure, height, "recurrent-prediction", showlegend=task.name == "sine",
-                   legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"), bargap=0.15)
+        layout = _merged(layout, dict(xaxis=dict(title=TIME_AXIS_TITLE)))
+    layout = _merged(layout, parts, dict(showlegend=task.name == "sine", bargap=0.15,
+                                         legend=dict(orientation="h", x=0, y=-0.25, yanchor="top")))
+    return _figure(traces, layout, height, "recurrent-prediction")
 
 
 def _visible(character: str) -> str:
@@ -291,13 +358,13 @@ def _mark_labels(view, task: SequenceTask) -> list[tuple[int, str]]:
     return [(int(t), "") for t in steps]
 
 
-def _draw_marks(figure: go.Figure, marks: list[tuple[int, str]], rows: int) -> None:
-    for t, label in marks:
-        for row in range(1, rows + 1):
-            figure.add_vline(x=t, line=dict(color=MARK_COLOR, width=2, dash="dot"), row=row, col=1)
-        if label:
-            figure.add_annotation(x=t, y=1.0, xref="x", yref="paper", yanchor="bottom", text=label,
-                                  showarrow=False, font=dict(color=MARK_COLOR, size=13))
+def _marks(marks: list[tuple[int, str]]) -> dict:
+    """A dotted pink line through every panel at each marked step, labelled above the top panel."""
+    return dict(
+        shapes=[dict(type="line", xref="x", x0=t, x1=t, yref="paper", y0=0, y1=1,
+                     line=dict(color=MARK_COLOR, width=2, dash="dot")) for t, _ in marks],
+        annotations=[dict(x=t, y=1.0, xref="x", yref="paper", yanchor="bottom", text=label, showarrow=False,
+                          font=dict(color=MARK_COLOR)) for t, label in marks if label])
 
 
 def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
@@ -306,6 +373,7 @@ def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
     Rows (LSTM): h_t in [-1, 1]; c_t (orange negative, blue positive, range symmetric);
     input, forget and output gates in [0, 1] (grey closed, blue open). The marked inputs
     are dotted pink lines, labelled with their value (adding) or symbol (temporal order).
+    The rows share one time axis (``xaxis``, under the last row); row k has ``yaxis{k}``.
     """
     panels = [("hidden h<sub>t</sub>", view.hidden, "coloraxis")]
     if view.gates is not None:
@@ -314,33 +382,35 @@ def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
                    ("forget gate", view.gates["forget"], "coloraxis3"),
                    ("output gate", view.gates["output"], "coloraxis3")]
     rows = len(panels)
-    figure = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.035 if rows > 1 else 0.0)
+    spacing = 0.035 if rows > 1 else 0.0
+    row_height = (1.0 - spacing * (rows - 1)) / rows
     steps = np.arange(len(view.marks))
+    traces, layout = [], {"annotations": []}
     for row, (name, values, axis) in enumerate(panels, start=1):
-        figure.add_trace(go.Heatmap(
-            z=_float32(values.T), x=steps, coloraxis=axis, name=name,
-            hovertemplate=f"{name}, unit %{{y}}, step %{{x}}: %{{z:.3f}}<extra></extra>"), row=row, col=1)
+        _, y = _axis_names(row)
+        top = 1.0 - (row - 1) * (row_height + spacing)
+        traces.append(dict(type="heatmap", z=_float32(values.T), x=steps, xaxis="x", yaxis=y, coloraxis=axis,
+                           name=name, hovertemplate=f"{name}, unit %{{y}}, step %{{x}}: %{{z:.3f}}<extra></extra>"))
+        y_axis = dict(domain=[max(top - row_height, 0.0), top], anchor="x")
         if rows > 1:        # a label beside each short row; the unit numbers are in the hover text
-            low, high = figure.layout[f"yaxis{row if row > 1 else ''}"].domain
-            figure.add_annotation(text=name, x=0, y=(low + high) / 2, xref="paper", yref="paper",
-                                  xanchor="right", xshift=-4, showarrow=False, font=dict(size=12))
-            figure.update_yaxes(showticklabels=False, row=row, col=1)
+            y_axis["showticklabels"] = False
+            layout["annotations"].append(dict(text=name, x=0, y=top - row_height / 2, xref="paper", yref="paper",
+                                              xanchor="right", xshift=-4, showarrow=False, font=dict(size=12)))
         else:
-            figure.update_yaxes(title=dict(text=f"{name}: hidden unit", standoff=2), row=row, col=1)
-    _draw_marks(figure, _mark_labels(view, task), rows)
-    figure.update_xaxes(title=dict(text="time step t", standoff=2), row=rows, col=1)
+            y_axis["title"] = dict(text=f"{name}: hidden unit", standoff=2)
+        layout[f"yaxis{'' if row == 1 else row}"] = y_axis
+    layout["xaxis"] = dict(anchor=_axis_names(rows)[1], title=TIME_AXIS_TITLE)
     colorbar = dict(thickness=10, len=1.0 / rows, x=1.01, xpad=2, tickfont=dict(size=10), yanchor="top")
-    figure.update_layout(coloraxis=dict(colorscale=DIVERGING, cmin=-1, cmax=1, colorbar=dict(
-        colorbar, y=1.0, tickvals=[-1, 0, 1] if rows > 1 else None)))
+    layout["coloraxis"] = dict(colorscale=DIVERGING, cmin=-1, cmax=1, colorbar=dict(
+        colorbar, y=1.0, **(dict(tickvals=[-1, 0, 1]) if rows > 1 else {})))
     if view.gates is not None:
         cell_range = max(float(np.max(np.abs(view.cell_states))), 1e-6)
-        figure.update_layout(
-            coloraxis2=dict(colorscale=DIVERGING, cmin=-cell_range, cmax=cell_range, colorbar=dict(
-                colorbar, y=1.0 - 1.0 / rows, nticks=3)),
-            coloraxis3=dict(colorscale=GATE_SCALE, cmin=0, cmax=1, colorbar=dict(
-                colorbar, len=3.0 / rows, y=3.0 / rows, tickvals=[0, 0.5, 1],
-                ticktext=["0 closed", "0.5", "1 open"])))
-    return _layout(figure, height, "recurrent-states",
+        layout["coloraxis2"] = dict(colorscale=DIVERGING, cmin=-cell_range, cmax=cell_range, colorbar=dict(
+            colorbar, y=1.0 - 1.0 / rows, nticks=3))
+        layout["coloraxis3"] = dict(colorscale=GATE_SCALE, cmin=0, cmax=1, colorbar=dict(
+            colorbar, len=3.0 / rows, y=3.0 / rows, tickvals=[0, 0.5, 1], ticktext=["0 closed", "0.5", "1 open"]))
+    layout = _merged(layout, _marks(_mark_labels(view, task)))
+    return _figure(traces, layout, height, "recurrent-states",
                    margin=dict(l=84 if rows > 1 else 48, r=60 if rows > 1 else 30, t=22, b=34))
 
 
@@ -366,19 +436,23 @@ def _relative_flow(flow: np.ndarray) -> np.ndarray:
     return _float32(np.maximum(relative, FLOW_FLOOR))
 
 
-def _flow_traces(figure: go.Figure, flows: Mapping[str, np.ndarray | None], *, row: int, col: int,
-                 colors: Mapping[str, str], dashes: Mapping[str, str] | None = None) -> None:
+def _flow_traces(flows: Mapping[str, np.ndarray | None], *, panel: int, colors: Mapping[str, str],
+                 dashes: Mapping[str, str] | None = None, show_legend: bool = True) -> tuple[list[dict], dict]:
+    """One line per flow on ``panel``, and that panel's log y axis and time x axis."""
+    traces, drawn = [], []
     for name, flow in flows.items():
         if flow is None:
             continue
-        figure.add_trace(go.Scatter(
-            x=np.arange(len(flow)), y=_relative_flow(flow), mode="lines", name=name,
+        relative = _relative_flow(flow)
+        drawn.append(relative)
+        traces.append(dict(
+            type="scatter", **_on(panel), x=np.arange(len(flow)), y=relative, mode="lines", name=name,
+            **({} if show_legend else dict(showlegend=False)),
             line=dict(color=colors[name], width=2.5, dash=(dashes or {}).get(name, "solid")),
-            hovertemplate=f"{name}: step %{{x}} gets %{{y:.3g}} of the last step's gradient<extra></extra>"),
-            row=row, col=col)
-    drawn = [_relative_flow(flow) for flow in flows.values() if flow is not None]
-    _log_axis(figure, np.concatenate(drawn).astype(np.float64) if drawn else np.empty(0), row=row, col=col)
-    figure.update_xaxes(title=dict(text="time step t", standoff=2), row=row, col=col)
+            hovertemplate=f"{name}: step %{{x}} gets %{{y:.3g}} of the last step's gradient<extra></extra>"))
+    x, y = _axis_names(panel)
+    values = np.concatenate(drawn).astype(np.float64) if drawn else np.empty(0)
+    return traces, {f"xaxis{x[1:]}": dict(title=TIME_AXIS_TITLE), f"yaxis{y[1:]}": _log_axis(values)}
 
 
 def gradient_flow_figure(flows: Mapping[str, np.ndarray | None], *, truncation: int = 0,
@@ -391,25 +465,29 @@ def gradient_flow_figure(flows: Mapping[str, np.ndarray | None], *, truncation: 
     "ten orders of magnitude smaller": a plain RNN's line falls steeply, an LSTM's stays
     flat. Steps that truncation cut off are shaded.
     """
-    figure = make_subplots(rows=1, cols=1, subplot_titles=("Gradient reaching step t (÷ last step)",))
     palette = [TRAIN_COLOR, TEST_COLOR, NEGATIVE]
     colors = {name: palette[k % len(palette)] for k, name in enumerate(flows)}
     dashes = {name: "dash" for name in list(flows)[1:]}
-    _flow_traces(figure, flows, row=1, col=1, colors=colors, dashes=dashes)
+    traces, axes = _flow_traces(flows, panel=1, colors=colors, dashes=dashes)
+    layout = _merged(_panels([1], spacing=0, titles=("Gradient reaching step t (÷ last step)",)), axes,
+                     dict(legend=dict(orientation="h", x=0, y=-0.22, yanchor="top")))
     lengths = [len(flow) for flow in flows.values() if flow is not None]
     if truncation and lengths and truncation < max(lengths):
-        _shade_truncated(figure, max(lengths), truncation, row=1, col=1)
+        layout = _merged(layout, _truncated(max(lengths), truncation, panel=1))
     if not lengths:
-        figure.add_annotation(text="Step once to see the gradient flow", x=0.5, y=0.5, xref="paper",
-                              yref="paper", showarrow=False)
-    return _layout(figure, height, "recurrent-flow",
-                   legend=dict(orientation="h", x=0, y=-0.22, yanchor="top"))
+        layout["annotations"].append(dict(text="Step once to see the gradient flow", x=0.5, y=0.5, xref="paper",
+                                          yref="paper", showarrow=False))
+    return _figure(traces, layout, height, "recurrent-flow")
 
 
-def _shade_truncated(figure: go.Figure, length: int, truncation: int, *, row: int, col: int) -> None:
-    figure.add_vrect(x0=-0.5, x1=length - truncation - 0.5, fillcolor=BASELINE_COLOR, opacity=0.15,
-                     line_width=0, annotation_text=f"cut by truncation (k = {truncation})",
-                     annotation_position="top left", row=row, col=col)
+def _truncated(length: int, truncation: int, *, panel: int) -> dict:
+    """A grey band over the steps that truncation to ``truncation`` steps cuts off, labelled."""
+    x, y = _axis_names(panel)
+    return dict(
+        shapes=[dict(type="rect", xref=x, x0=-0.5, x1=length - truncation - 0.5, yref=f"{y} domain", y0=0, y1=1,
+                     fillcolor=BASELINE_COLOR, opacity=0.15, line=dict(width=0))],
+        annotations=[dict(text=f"cut by truncation (k = {truncation})", xref=x, x=-0.5, xanchor="left",
+                          yref=f"{y} domain", y=1, yanchor="top", showarrow=False)])
 
 
 def gradient_flow_alt_text(flows: Mapping[str, np.ndarray | None]) -> str:
@@ -432,55 +510,55 @@ def unrolled_figure(cell: str, *, many_to_many: bool = False, height: int = 260)
     """
     if cell not in CELL_NAMES:
         raise ValueError(f"unknown cell {cell!r}; choose one of: {', '.join(CELL_NAMES)}")
-    figure = go.Figure()
     is_lstm = cell == "lstm"
     color = CELL_COLORS[cell]
     width, gap = 1.3, 1.5
     labels = ["1", "2", "…", "T"]
     carried = {"1": "1", "2": "2", "…": "T−1"}      # the state an arrow leaving each column carries
+    shapes, annotations = [], []
 
     def arrow(x0, y0, x1, y1, text="", shift=0, arrow_color=BASELINE_COLOR):
-        figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-                              showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2,
-                              arrowcolor=arrow_color, text="")
+        annotations.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                                showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2,
+                                arrowcolor=arrow_color, text=""))
         if text:
-            figure.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, yshift=shift,
-                                  font=dict(size=13, color=arrow_color))
+            annotations.append(dict(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, yshift=shift,
+                                    font=dict(color=arrow_color)))
 
     def lanes(x0, x1, step):
         arrow(x0, 1.3, x1, 1.3, text=f"h<sub>{step}</sub>", shift=-12)
         if is_lstm:
             arrow(x0, 1.9, x1, 1.9, text=f"c<sub>{step}</sub>", shift=12, arrow_color=POSITIVE)
 
+    def label(x, y, text, **font):
+        annotations.append(dict(x=x, y=y, text=text, showarrow=False, font=dict(size=14, **font)))
+
     lanes(-gap, 0, "0")
-    for k, label in enumerate(labels):
+    for k, step in enumerate(labels):
         left = k * (width + gap)
         center = left + width / 2
-        if label == "…":
-            figure.add_annotation(x=center, y=1.6, text="⋯", showarrow=False, font=dict(size=22))
+        if step == "…":
+            label(center, 1.6, "⋯")
         else:
-            figure.add_shape(type="rect", x0=left, x1=left + width, y0=1.0, y1=2.2,
-                             line=dict(color=color, width=2), fillcolor=color, opacity=0.3)
-            figure.add_annotation(x=center, y=1.6, text=f"<b>{CELL_NAMES[cell]}</b>", showarrow=False,
-                                  font=dict(size=14))
-            figure.add_annotation(x=center, y=0.1, text=f"x<sub>{label}</sub>", showarrow=False,
-                                  font=dict(size=14))
+            shapes.append(dict(type="rect", x0=left, x1=left + width, y0=1.0, y1=2.2,
+                               line=dict(color=color, width=2), fillcolor=color, opacity=0.3))
+            label(center, 1.6, f"<b>{CELL_NAMES[cell]}</b>")
+            label(center, 0.1, f"x<sub>{step}</sub>")
             arrow(center, 0.35, center, 1.0)
-            if many_to_many or label == "T":
-                figure.add_annotation(x=center, y=3.35, text=f"ŷ<sub>{label}</sub>", showarrow=False,
-                                      font=dict(size=14, color=TEST_COLOR))
+            if many_to_many or step == "T":
+                label(center, 3.35, f"ŷ<sub>{step}</sub>", color=TEST_COLOR)
                 arrow(center, 2.2, center, 3.1)
-        if label in carried:
-            lanes(left + width, left + width + gap, carried[label])
+        if step in carried:
+            lanes(left + width, left + width + gap, carried[step])
     total = len(labels) * (width + gap) - gap
     formula = ("c<sub>t</sub> = f ⊙ c<sub>t−1</sub> + i ⊙ g,   h<sub>t</sub> = o ⊙ tanh(c<sub>t</sub>)"
                if is_lstm else
                "h<sub>t</sub> = tanh(x<sub>t</sub> W<sub>x</sub> + h<sub>t−1</sub> W<sub>h</sub> + b)")
-    figure.add_annotation(x=total / 2, y=4.0, text=formula, showarrow=False, font=dict(size=14))
-    figure.update_xaxes(visible=False, range=[-gap - 0.1, total + 0.1])
-    figure.update_yaxes(visible=False, range=[-0.3, 4.3])
-    return _layout(figure, height, f"recurrent-unrolled-{cell}", showlegend=False,
-                   margin=dict(l=4, r=4, t=4, b=4))
+    label(total / 2, 4.0, formula)
+    layout = dict(shapes=shapes, annotations=annotations, showlegend=False,
+                  xaxis=dict(visible=False, range=[-gap - 0.1, total + 0.1]),
+                  yaxis=dict(visible=False, range=[-0.3, 4.3]))
+    return _figure([], layout, height, f"recurrent-unrolled-{cell}", margin=dict(l=4, r=4, t=4, b=4))
 
 
 # -- RNN and LSTM side by side ------------------------------------------------------------------------
@@ -495,26 +573,24 @@ def side_by_side_figure(result, task: SequenceTask, *, height: int = 300) -> go.
     if classification:
         titles.append("Validation accuracy")
     titles.append("Gradient reaching step t (÷ last step)")
-    figure = make_subplots(rows=1, cols=len(titles), subplot_titles=titles, horizontal_spacing=0.08)
+    traces = []
     for cell, (history, validation) in result.histories.items():
         name = CELL_NAMES[cell]
-        _loss_traces(figure, history, validation, name=f"{name} ", color=CELL_COLORS[cell],
-                     train_color=CELL_COLORS[cell], col=1, show_legend=True, faint=True)
+        traces += _loss_traces(history, validation, name=f"{name} ", color=CELL_COLORS[cell],
+                               train_color=CELL_COLORS[cell], panel=1, show_legend=True, faint=True)
         if classification:
-            _accuracy_trace(figure, validation, name=f"{name} ", color=CELL_COLORS[cell], col=2,
-                            show_legend=False)
-    _baseline_line(figure, *_loss_baseline(task), col=1, log=not classification)
-    _loss_axes(figure, task, classification)
-    flow_col = len(titles)
+            traces.append(_accuracy_trace(validation, name=f"{name} ", color=CELL_COLORS[cell], panel=2))
+    losses = [trace["y"] for trace in traces if trace["yaxis"] == "y"]
+    flow_panel = len(titles)
     flows = {CELL_NAMES[cell]: flow for cell, flow in result.gradient_flows.items()}
-    _flow_traces(figure, flows, row=1, col=flow_col,
-                 colors={CELL_NAMES[cell]: color for cell, color in CELL_COLORS.items()})
-    for trace in figure.data[-len(flows):]:
-        trace.showlegend = False
+    flow_traces, flow_axes = _flow_traces(flows, panel=flow_panel, show_legend=False,
+                                          colors={CELL_NAMES[cell]: color for cell, color in CELL_COLORS.items()})
+    layout = _merged(_panels([1] * len(titles), spacing=0.08, titles=titles),
+                     _loss_axes(task, classification, losses), flow_axes,
+                     dict(legend=dict(orientation="h", x=0, y=-0.2, yanchor="top")))
     if result.settings.truncation and result.settings.truncation < result.settings.length:
-        _shade_truncated(figure, result.settings.length, result.settings.truncation, row=1, col=flow_col)
-    return _layout(figure, height, "recurrent-side-by-side",
-                   legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
+        layout = _merged(layout, _truncated(result.settings.length, result.settings.truncation, panel=flow_panel))
+    return _figure(traces + flow_traces, layout, height, "recurrent-side-by-side")
 
 
 def side_by_side_alt_text(result, task: SequenceTask) -> str:
@@ -545,12 +621,11 @@ def text_units_figure(text: str, values: Sequence[float], unit: int, *, columns:
     grid[:len(text)] = values
     characters = np.full(rows * columns, "", dtype=object)
     characters[:len(text)] = [_visible(ch) for ch in text]
-    figure = go.Figure(go.Heatmap(
-        z=_float32(grid.reshape(rows, columns)), text=characters.reshape(rows, columns).tolist(),
+    heatmap = dict(
+        type="heatmap", z=_float32(grid.reshape(rows, columns)), text=characters.reshape(rows, columns).tolist(),
         texttemplate="%{text}", textfont=dict(size=14, family="monospace"), colorscale=DIVERGING,
         zmin=-1, zmax=1, xgap=1, ygap=1,
         colorbar=dict(thickness=10, title=dict(text=f"unit {unit}", side="right")),
-        hovertemplate=f"'%{{text}}': unit {unit} = %{{z:.3f}}<extra></extra>"))
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False, autorange="reversed")
-    return _layout(figure, height, "recurrent-text-units", margin=dict(l=4, r=4, t=4, b=4))
+        hovertemplate=f"'%{{text}}': unit {unit} = %{{z:.3f}}<extra></extra>")
+    layout = dict(xaxis=dict(visible=False), yaxis=dict(visible=False, autorange="reversed"))
+    return _figure([heatmap], layout, height, "recurrent-text-units", margin=dict(l=4, r=4, t=4, b=4))

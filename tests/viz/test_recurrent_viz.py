@@ -35,7 +35,7 @@ def numeric_arrays(figure: go.Figure):
 
 def assert_clean(figure: go.Figure) -> None:
     """Float arrays are float32 and hold no NaN: none of these figures has a gap to leave."""
-    figure.to_plotly_json()       # builds: plotly validates every property
+    go.Figure(figure.to_dict())       # rebuilt with validation on: a misspelt property raises
     found = False
     for trace, name, values in numeric_arrays(figure):
         found = True
@@ -86,9 +86,14 @@ def test_marked_steps_are_drawn_on_every_state_panel(task, cell):
     assert len(marked) == 2
     figure = views.states_figure(view, trainer.task)
     lines = [shape for shape in figure.layout.shapes if shape.type == "line"]
-    panels = 5 if cell == "lstm" else 1
-    assert len(lines) == 2 * panels
-    assert {int(shape.x0) for shape in lines} == marked
+    assert len(lines) == 2 and {int(shape.x0) for shape in lines} == marked
+    # Each line runs through every panel: all panels share the x axis the line is placed on,
+    # and the line spans the whole height that the panels' y domains cover.
+    assert {trace.xaxis for trace in figure.data} == {"x"} and len(figure.data) == (5 if cell == "lstm" else 1)
+    domains = [figure.layout[f"yaxis{k if k > 1 else ''}"].domain for k in range(1, len(figure.data) + 1)]
+    for shape in lines:
+        assert (shape.xref, shape.yref) == ("x", "paper")
+        assert shape.y0 <= min(low for low, _ in domains) and shape.y1 >= max(high for _, high in domains)
     labels = {a.x: a.text for a in figure.layout.annotations if a.x in marked}
     if task == "adding":       # each marked step is labelled with its value
         assert labels == {t: f"{view.inputs[t, 0]:.2f}" for t in marked}
