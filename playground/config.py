@@ -222,6 +222,8 @@ KNOBS: tuple[Knob, ...] = (
 )
 KNOB_BY_NAME: dict[str, Knob] = {k.name: k for k in KNOBS}
 REBUILD_FIELDS = frozenset(k.name for k in KNOBS if k.rebuild)
+#: Knobs that change only what is shown, not the data, network or training.
+VIEW_FIELDS = frozenset(("speed", "show_test", "discretize", "log_scale", "x_axis", "y_axis"))
 assert list(KNOB_BY_NAME) == [f.name for f in fields(Config)], "KNOBS and Config fields must match"
 
 DEFAULT = Config()
@@ -336,3 +338,13 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
            Config(dataset="spiral", noise=0, hidden_layers=(8, 8, 8, 8), hidden_activation="tanh",
                   optimizer="adam", learning_rate=0.01, batch_size=10)),
 )}
+
+
+def matching_preset(config: Config) -> str | None:
+    """The name of the preset ``config`` is, ignoring what only changes the view
+    (:data:`VIEW_FIELDS`), or None for a set-up of the visitor's own."""
+    trained = [name for name in KNOB_BY_NAME if name not in VIEW_FIELDS]
+    for name, preset in PRESETS.items():
+        if all(getattr(config, field) == getattr(preset.config, field) for field in trained):
+            return name
+    return None

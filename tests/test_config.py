@@ -107,3 +107,11 @@ def test_per_layer_activations():
     assert config.activations == ["relu", "sine"]
     assert Trainer(config).network.activation == ["relu", "sine"]
     assert DEFAULT.with_changes(layer_activations=("relu",)).activations == ["tanh", "tanh"]
+
+
+def test_a_config_matches_the_preset_it_was_loaded_from_whatever_it_shows():
+    for name, preset in cfg.PRESETS.items():
+        assert cfg.matching_preset(preset.config) == name
+        assert cfg.matching_preset(preset.config.with_changes(speed=50, show_test=True, log_scale=True)) == name
+        assert cfg.matching_preset(preset.config.with_changes(seed=preset.config.seed + 1)) is None
+    assert cfg.matching_preset(cfg.DEFAULT) is None

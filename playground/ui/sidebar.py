@@ -16,6 +16,7 @@ from playground.ui.training_view import with_current
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+PRESET_CHOICE = "preset_choice"
 
 
 def _label(name: str) -> str:
@@ -23,7 +24,10 @@ def _label(name: str) -> str:
 
 
 def _load_preset() -> None:
-    preset = cfg.PRESETS[st.session_state["preset_choice"]]
+    name = st.session_state.get(PRESET_CHOICE)
+    if name is None:
+        return
+    preset = cfg.PRESETS[name]
     session.set_config(preset.config)
     session.request_rebuild()
     st.session_state[session.PLAYING] = False
@@ -31,11 +35,16 @@ def _load_preset() -> None:
 
 
 def presets() -> None:
+    """A menu that loads a preset when one is chosen and otherwise says which preset is loaded:
+    its placeholder shows once any setting that shapes the data, network or training changes."""
     st.markdown("**Presets**")
-    choice = st.selectbox("Preset", list(cfg.PRESETS), format_func=lambda n: cfg.PRESETS[n].label,
-                          key="preset_choice", label_visibility="collapsed")
-    st.caption(cfg.PRESETS[choice].description)
-    st.button("Load preset", key="load_preset", on_click=_load_preset, width="stretch")
+    current = cfg.matching_preset(session.config())
+    st.session_state[PRESET_CHOICE] = current
+    st.selectbox("Preset", list(cfg.PRESETS), format_func=lambda n: cfg.PRESETS[n].label, key=PRESET_CHOICE,
+                 placeholder="Choose a preset…", on_change=_load_preset,
+                 label_visibility="collapsed")
+    st.caption(cfg.PRESETS[current].description if current else
+               "Your own set-up. Choosing a preset replaces its data, network and training settings.")
 
 
 def _regenerate() -> None:

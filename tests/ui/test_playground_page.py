@@ -164,9 +164,7 @@ def test_reset_restores_the_same_initial_weights():
 
 # -- presets ------------------------------------------------------------------------------------
 def load_preset(at: AppTest, name: str) -> AppTest:
-    # Choosing reruns the page (as in the browser) before the button is pressed.
-    at.selectbox(key="preset_choice").set_value(name).run()
-    return click(at, "load_preset")
+    return at.selectbox(key="preset_choice").set_value(name).run()
 
 
 def test_the_blog_iris_preset_loads():
@@ -287,6 +285,23 @@ def test_every_dataset_opens_and_steps_without_an_exception():
         assert trainer(at).iteration == 1, name
         assert metric(at, "Iteration") == "1", name
         assert all(m.value not in ("nan", "inf") for m in at.metric), name
+
+
+def test_the_preset_menu_says_which_preset_is_loaded_until_the_set_up_changes():
+    at = open_app()
+    menu = lambda: at.selectbox(key="preset_choice")  # noqa: E731
+    assert menu().value is None                           # the first page is not a preset
+
+    load_preset(at, "xor_one_hidden")
+    assert menu().value == "xor_one_hidden"
+    at.checkbox(key="w_show_test").check().run()          # what is shown: still the preset
+    assert config(at).show_test and menu().value == "xor_one_hidden"
+    at.select_slider(key="w_learning_rate").set_value(0.3).run()   # how it trains: its own now
+    assert menu().value is None
+    assert "Your own set-up" in " ".join(c.value for c in at.sidebar.caption)
+
+    load_preset(at, "xor_one_hidden")                     # the same preset again loads it again
+    assert config(at) == cfg.PRESETS["xor_one_hidden"].config and menu().value == "xor_one_hidden"
 
 
 def test_every_preset_loads_and_steps_without_an_exception():
