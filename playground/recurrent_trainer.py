@@ -17,6 +17,10 @@ Records, both bounded (:class:`playground.history.History`):
 
 Divergence (a NaN or infinite loss, gradient or parameter) stops training, restores the
 last finite parameters and explains in ``diverged``, as :class:`playground.trainer.Trainer`.
+So does an *exploded* loss, above ``EXPLODED`` times the trivial predictor's: a plain RNN
+with a linear read-out, trained by SGD at a learning rate of 10 without clipping, reaches
+a loss of 1e33 on the sine task in ten iterations and stays finite for many more, showing
+numbers that mean nothing.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ OPTIMIZER_CHOICES = ("adam", "sgd")
 VALIDATION_SIZE = 128
 VALIDATION_EVERY = 50
 MAX_SIDE_BY_SIDE_ITERATIONS = 2000
+EXPLODED = 1e6      # a training loss this many times the trivial predictor's stops training
 SIDE_BY_SIDE_POINTS = 20
 # Settings that change the model or its data: a change builds a new trainer. The others
 # (learning rate, optimizer, clipping, truncation, batch size) apply to the running model.
@@ -227,7 +232,8 @@ class RecurrentTrainer:
     def step(self, n: int = 1) -> int:
         """Run up to ``n`` iterations; returns how many ran (fewer if training diverged).
 
-        Validation is measured every ``VALIDATION_EVERY`` iterations and after the last one.
+        Validation is measured every ``VALIDATION_EVERY`` iterations and after the last one
+        (on divergence, of the model kept).
         """
         done = 0
         with np.errstate(all="ignore"):
@@ -237,7 +243,7 @@ class RecurrentTrainer:
                     done += 1
                     if self.iteration % VALIDATION_EVERY == 0:
                         self._measure_validation()
-            if self.diverged is None and self.validation.last()["iteration"] != self.iteration:
+            if self.validation.last()["iteration"] != self.iteration:   # also the model kept on divergence
                 self._measure_validation()
         return done
 
@@ -249,6 +255,10 @@ class RecurrentTrainer:
         loss = self.model.train_step(batch.inputs, batch.targets)
         if not math.isfinite(loss):
             self._diverge(backup, f"the loss became {'NaN' if math.isnan(loss) else 'infinite'}")
+            return
+        if loss > EXPLODED * self.task.loss_baseline:
+            self._diverge(backup, f"the loss exploded to {loss:.3g}, more than {EXPLODED:,.0f} times that of the "
+                                  f"trivial predictor ({self.task.loss_baseline:.3g})")
             return
         if self.model.diverged:
             self._diverge(backup, "the gradients stopped being finite numbers")
@@ -276,7 +286,8 @@ class RecurrentTrainer:
             result = self.model.evaluate(data.inputs, data.targets)
         loss = result["loss"]
         if not math.isfinite(loss):
-            self._diverge(backup, f"the validation loss became {'NaN' if math.isnan(loss) else 'infinite'}")
+            if self.diverged is None:       # else the kept model is already explained
+                self._diverge(backup, f"the validation loss became {'NaN' if math.isnan(loss) else 'infinite'}")
             return
         values = (result["loss"], result["accuracy"]) if self.is_classification else (result["loss"],)
         self.validation.append(self.iteration, values)

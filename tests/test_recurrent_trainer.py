@@ -6,7 +6,9 @@ import math
 import numpy as np
 import pytest
 
+from playground.data.sequences import SEQUENCE_TASKS
 from playground.recurrent_trainer import (
+    EXPLODED,
     MAX_SIDE_BY_SIDE_ITERATIONS,
     VALIDATION_EVERY,
     VALIDATION_SIZE,
@@ -97,6 +99,31 @@ def test_divergence_stops_keeps_finite_parameters_and_says_why():
     assert trainer.diverged is None
     trainer.step(2)
     assert trainer.diverged is None or "learning rate 0.001" in trainer.diverged
+
+
+def test_an_exploding_loss_stops_training_before_its_numbers_mean_nothing():
+    """SGD at 10 without clipping: a plain RNN's linear read-out grows until the sine task's loss
+    is millions of times the baseline's, long before it stops being a finite number."""
+    trainer = RecurrentTrainer(defaults_for("sine", cell="rnn", optimizer="sgd", learning_rate=10.0, clip_norm=0.0))
+    done = trainer.step(100)
+    assert trainer.diverged is not None and "exploded" in trainer.diverged
+    assert done == trainer.iteration < 100
+    limit = EXPLODED * trainer.task.loss_baseline
+    assert (trainer.history.column("train_loss") <= limit).all()       # the exploded iteration is not kept
+    assert trainer.metrics["iteration"] == trainer.validation.last()["iteration"] == trainer.iteration
+    assert math.isfinite(trainer.metrics["validation_loss"])            # measured on the model kept
+    for value in trainer.model.parameters.values():
+        assert np.isfinite(value).all()
+    # Well-behaved training never comes near the limit: the first losses are the baseline's order.
+    calm = RecurrentTrainer(defaults_for("sine", cell="rnn"))
+    calm.step(20)
+    assert calm.diverged is None and calm.history.column("train_loss").max() < 10 * calm.task.loss_baseline
+
+
+def test_the_loss_baseline_is_the_trivial_predictors_loss():
+    assert SEQUENCE_TASKS["adding"].loss_baseline == pytest.approx(1 / 6)
+    assert SEQUENCE_TASKS["temporal_order"].loss_baseline == pytest.approx(math.log(4))   # uniform guess
+    assert SEQUENCE_TASKS["text"].loss_baseline == SEQUENCE_TASKS["text"].baseline       # quoted as a loss
 
 
 def test_live_settings_apply_without_a_rebuild():

@@ -58,6 +58,7 @@ apart from any training seed.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -323,6 +324,12 @@ class SequenceTask:
     min_length: int
     max_length: int
     make: Callable[..., SequenceBatch]
+
+    @property
+    def loss_baseline(self) -> float:
+        """The trivial predictor's loss: ``baseline`` when it is quoted as a loss, and for
+        tasks quoted in accuracy the loss of the uniform guess over K classes, ln K."""
+        return math.log(self.output_size) if self.metric == "accuracy" else self.baseline
 
     def batch(self, batch_size: int, length: int | None = None, *, rng) -> SequenceBatch:
         """A training batch (``length`` defaults to ``default_length``).

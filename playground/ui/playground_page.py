@@ -39,6 +39,7 @@ from playground.ui.training_view import (
     change_text,
     counter_row,
     follow_play_state,
+    number_text,
     play_pause_button,
     run_fragment,
     stop_playing,
@@ -138,16 +139,18 @@ def _counters(trainer) -> list[Counter]:
     previous = st.session_state.get("previous_metrics") or metrics
     moved = metrics["iteration"] != previous.get("iteration")
     counters = [Counter("Iteration", f"{metrics['iteration']:,}"), Counter("Epoch", f"{metrics['epoch']:,}")]
-    score = (("Training accuracy", "train_accuracy", "{:.1%}"), ("Test accuracy", "test_accuracy", "{:.1%}")) \
-        if trainer.task == "classification" else \
-        (("Training RMSE", "train_rmse", "{:.3g}"), ("Test RMSE", "test_rmse", "{:.3g}"))
-    for label, key, form in (("Training loss", "train_loss", "{:.3f}"), ("Test loss", "test_loss", "{:.3f}"), *score):
+    if trainer.task == "classification":
+        score, score_form = (("Training accuracy", "train_accuracy"), ("Test accuracy", "test_accuracy")), "{:.1%}"
+    else:
+        score, score_form = (("Training RMSE", "train_rmse"), ("Test RMSE", "test_rmse")), "{:.3g}"
+    for label, key in (("Training loss", "train_loss"), ("Test loss", "test_loss"), *score):
         value, before = metrics[key], previous.get(key, metrics[key])
         if not math.isfinite(value):
             counters.append(Counter(label, "–"))
             continue
         change = change_text(key, value, before) if moved and math.isfinite(before) else None
-        counters.append(Counter(label, form.format(value), change, lower_is_better="accuracy" not in key))
+        text = number_text(value, 3) if "loss" in key else score_form.format(value)
+        counters.append(Counter(label, text, change, lower_is_better="accuracy" not in key))
     return counters
 
 

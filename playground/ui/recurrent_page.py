@@ -32,6 +32,7 @@ from playground.ui.training_view import (
     change_text,
     counter_row,
     follow_play_state,
+    number_text,
     play_pause_button,
     run_fragment,
     stop_playing,
@@ -199,18 +200,18 @@ def _counters(trainer: RecurrentTrainer) -> list[Counter]:
     moved = metrics["iteration"] != previous["iteration"]
     task = trainer.task
     counters = [Counter("Iteration", f"{metrics['iteration']:,}")]
-    names = [("Training loss", "train_loss", "{:.4f}", "On the last training batch, before its update"),
-             ("Validation loss", "validation_loss", "{:.4f}",
-              f"On {len(trainer.validation_set)} held-out sequences")]
+    names = [("Training loss", "train_loss", "On the last training batch, before its update"),
+             ("Validation loss", "validation_loss", f"On {len(trainer.validation_set)} held-out sequences")]
     if trainer.is_classification:
-        names.append(("Validation accuracy", "validation_accuracy", "{:.1%}", None))
-    for label, key, form, help_text in names:
+        names.append(("Validation accuracy", "validation_accuracy", None))
+    for label, key, help_text in names:
         value, before = metrics[key], previous.get(key, metrics[key])
         if not math.isfinite(value):
             counters.append(Counter(label, "–", help=help_text))
             continue
         change = change_text(key, value, before) if moved and math.isfinite(before) else None
-        counters.append(Counter(label, form.format(value), change, help_text, lower_is_better="loss" in key))
+        text = f"{value:.1%}" if "accuracy" in key else number_text(value, 4)
+        counters.append(Counter(label, text, change, help_text, lower_is_better="loss" in key))
     baseline = f"{task.baseline:.0%}" if task.metric == "accuracy" else f"{task.baseline:.3g}"
     counters.append(Counter("Baseline", baseline, help=task.baseline_label))
     return counters

@@ -71,9 +71,20 @@ def counter_row(counters: list[Counter]) -> None:
         column.metric(counter.label, counter.value, counter.change, delta_color=colour, help=counter.help)
 
 
+#: From this size on a counter's number is written with 3 significant digits and an exponent
+#: (an exploding loss would otherwise be written out in 30 digits).
+LARGE = 1e4
+
+
+def number_text(value: float, decimals: int, *, sign: bool = False) -> str:
+    """``value`` with ``decimals`` decimals, or as ``5.47e+33`` once it reaches ``LARGE``."""
+    plus = "+" if sign else ""
+    return f"{value:{plus}.{decimals}f}" if abs(value) < LARGE else f"{value:{plus}.3g}"
+
+
 def change_text(key: str, value: float, before: float) -> str:
     """The change of a counter since the last frame: percentage points for accuracies."""
-    return f"{value - before:+.1%}" if "accuracy" in key else f"{value - before:+.4f}"
+    return f"{value - before:+.1%}" if "accuracy" in key else number_text(value - before, 4, sign=True)
 
 
 def with_current(options, current) -> list:

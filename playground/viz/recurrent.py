@@ -126,9 +126,8 @@ def _loss_baseline(task: SequenceTask) -> tuple[float, str]:
     task quotes chance accuracy, whose loss is that of the uniform guess, ln K.
     """
     if task.metric == "accuracy":
-        guess = math.log(task.output_size)
-        return guess, f"guessing: ln {task.output_size}"
-    return task.baseline, f"baseline {task.baseline:.3g}"
+        return task.loss_baseline, f"guessing: ln {task.output_size}"
+    return task.loss_baseline, f"baseline {task.loss_baseline:.3g}"
 
 
 # -- loss curves ----------------------------------------------------------------------------------

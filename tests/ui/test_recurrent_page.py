@@ -169,6 +169,7 @@ def test_divergence_is_shown_as_an_error_not_a_traceback():
     assert trainer(at).diverged
     assert any("diverged" in e.value for e in at.error)
     assert not at.exception
+    assert all(len(m.value) <= 10 for m in at.metric), [m.value for m in at.metric]   # no 30-digit losses
 
 
 def test_a_link_sets_up_the_lab_and_a_bad_value_gets_a_notice():
