@@ -25,6 +25,7 @@ numbers that mean nothing.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -229,12 +230,14 @@ class RecurrentTrainer:
         self._measure_validation()
 
     # -- training ---------------------------------------------------------------------------
-    def step(self, n: int = 1) -> int:
-        """Run up to ``n`` iterations; returns how many ran (fewer if training diverged).
+    def step(self, n: int = 1, *, max_seconds: float | None = None) -> int:
+        """Run up to ``n`` iterations; returns how many ran: fewer if training diverged, or
+        if ``max_seconds`` of wall time passed first (at least one iteration always runs).
 
         Validation is measured every ``VALIDATION_EVERY`` iterations and after the last one
         (on divergence, of the model kept).
         """
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         done = 0
         with np.errstate(all="ignore"):
             while done < n and self.diverged is None:
@@ -243,6 +246,8 @@ class RecurrentTrainer:
                     done += 1
                     if self.iteration % VALIDATION_EVERY == 0:
                         self._measure_validation()
+                if deadline is not None and time.perf_counter() > deadline:
+                    break
             if self.validation.last()["iteration"] != self.iteration:   # also the model kept on divergence
                 self._measure_validation()
         return done
@@ -381,12 +386,15 @@ class SideBySide:
     Attributes
     ----------
     settings : the shared settings (``cell`` is that of the trainer they were taken from).
-    iterations : how many iterations each was asked to run.
+    iterations : how many iterations each ran (both the same, unless one diverged).
+    asked : how many iterations each was asked to run (more than ``iterations`` when the
+        time limit stopped the run).
     trainers : {"rnn": RecurrentTrainer, "lstm": RecurrentTrainer} after training.
     """
 
     settings: RecurrentSettings
     iterations: int
+    asked: int
     trainers: dict[str, RecurrentTrainer]
 
     @property
@@ -400,19 +408,25 @@ class SideBySide:
         return {name: t.gradient_flow for name, t in self.trainers.items()}
 
 
-def train_side_by_side(settings: RecurrentSettings, iterations: int) -> SideBySide:
+def train_side_by_side(settings: RecurrentSettings, iterations: int, *,
+                       max_seconds: float | None = None) -> SideBySide:
     """Train an RNN and an LSTM from ``settings`` (same task, T, seed, hence same batches and
     validation set) for the same number of iterations, at most ``MAX_SIDE_BY_SIDE_ITERATIONS``.
 
-    Each is stepped in ``SIDE_BY_SIDE_POINTS`` chunks, so that its validation curve has about
-    that many points however short the run.
+    They take turns, ``SIDE_BY_SIDE_POINTS`` chunks each (so that a validation curve has
+    about that many points however short the run); after ``max_seconds`` of wall time no
+    new turn starts, so both stop at the same iteration (after one turn at least).
     """
     _whole("side-by-side iterations", iterations, 1, MAX_SIDE_BY_SIDE_ITERATIONS)
+    deadline = None if max_seconds is None else time.perf_counter() + max_seconds
     chunk = math.ceil(iterations / SIDE_BY_SIDE_POINTS)
-    trainers = {}
-    for cell in CELLS:
-        trainer = RecurrentTrainer(validate(replace(settings, cell=cell)))
-        while trainer.iteration < iterations and trainer.diverged is None:
-            trainer.step(min(chunk, iterations - trainer.iteration))
-        trainers[cell] = trainer
-    return SideBySide(settings, iterations, trainers)
+    trainers = {cell: RecurrentTrainer(validate(replace(settings, cell=cell))) for cell in CELLS}
+    target = 0
+    while target < iterations:
+        target = min(target + chunk, iterations)
+        for trainer in trainers.values():
+            if trainer.diverged is None:
+                trainer.step(target - trainer.iteration)
+        if deadline is not None and time.perf_counter() > deadline:
+            break
+    return SideBySide(settings, target, iterations, trainers)

@@ -126,6 +126,27 @@ def test_the_loss_baseline_is_the_trivial_predictors_loss():
     assert SEQUENCE_TASKS["text"].loss_baseline == SEQUENCE_TASKS["text"].baseline       # quoted as a loss
 
 
+def test_a_time_limit_stops_training_early_after_at_least_one_iteration():
+    trainer = RecurrentTrainer(small())
+    assert trainer.step(50, max_seconds=0.0) == 1 and trainer.iteration == 1
+    assert trainer.validation.last()["iteration"] == 1                 # the counters stay current
+    assert trainer.step(3, max_seconds=60.0) == 3
+
+
+def test_side_by_side_stops_both_cells_at_the_same_iteration_on_its_time_limit():
+    settings = small("temporal_order")
+    result = train_side_by_side(settings, 40, max_seconds=0.0)
+    assert (result.iterations, result.asked) == (2, 40)                # one turn of 40 / 20
+    assert {run.iteration for run in result.trainers.values()} == {2}
+    full = train_side_by_side(settings, 40)
+    assert (full.iterations, full.asked) == (40, 40)
+    # Taking turns changes nothing: each cell's run equals training it alone.
+    alone = RecurrentTrainer(settings.with_changes(cell="lstm"))
+    alone.step(40)
+    np.testing.assert_array_equal(full.trainers["lstm"].history.column("train_loss"),
+                                  alone.history.column("train_loss"))
+
+
 def test_live_settings_apply_without_a_rebuild():
     trainer = RecurrentTrainer(small())
     trainer.step(2)

@@ -53,6 +53,12 @@ SAMPLE = "rl_sample"
 
 FRAME_SECONDS = 0.5
 FRAMES_PER_RUN = 2
+# Wall-time limits, so that one visitor's big model cannot hold a shared server for minutes:
+# a frame of Play trains at most PLAY_FRAME_SECONDS (always at least one iteration), a click of
+# Step ×N at most STEP_SECONDS, a side-by-side run at most SIDE_BY_SIDE_SECONDS.
+PLAY_FRAME_SECONDS = 0.4
+STEP_SECONDS = 10.0
+SIDE_BY_SIDE_SECONDS = 120.0
 SPEEDS = (1, 2, 5, 10, 20, 50, 100)
 DEFAULT_SPEED = 10
 MAX_SHOWN_LENGTH = 200          # longest T offered by the slider (the engine allows more)
@@ -224,13 +230,14 @@ def _flows(trainer: RecurrentTrainer) -> dict:
     return flows
 
 
-def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int) -> dict[str, list]:
-    """Figures of ``n_frames`` frames for each live chart, training ``iterations`` before each."""
+def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: float) -> dict[str, list]:
+    """Figures of ``n_frames`` frames for each live chart, training up to ``iterations`` (and
+    up to ``seconds``) before each."""
     frames: dict[str, list] = {"loss": [], "flow": [], "states": [], "prediction": []}
     task = trainer.task
     for _ in range(n_frames):
         if iterations:
-            trainer.step(iterations)
+            trainer.step(iterations, max_seconds=seconds)
         view = trainer.inspect(0)
         frames["loss"].append(views.loss_figure(trainer.history, trainer.validation, task,
                                                 height=LOSS_HEIGHT))
@@ -252,13 +259,18 @@ def training_view() -> None:
         return
     playing = st.session_state.get(PLAYING, False)
     asked = toolbar(playing)
+    start = trainer_.iteration
     if playing:
-        frames = _frames(trainer_, FRAMES_PER_RUN, st.session_state[SPEED])
+        frames = _frames(trainer_, FRAMES_PER_RUN, st.session_state[SPEED], PLAY_FRAME_SECONDS)
     else:
-        frames = _frames(trainer_, 1, asked)
+        frames = _frames(trainer_, 1, asked, STEP_SECONDS)
     if trainer_.diverged:
         st.error(trainer_.diverged)
         stop_playing(PLAYING)
+    elif asked and trainer_.iteration - start < asked:
+        st.info(f"Ran {trainer_.iteration - start:,} of {asked:,} iterations: one click trains for at most "
+                f"{STEP_SECONDS:g} seconds on this shared server. This model is slow to train; press again "
+                "to go on, or choose a smaller one.")
     counter_row(_counters(trainer_))
     st.session_state[PREVIOUS] = trainer_.metrics
 
@@ -319,13 +331,14 @@ def side_by_side() -> None:
     iterations = count.number_input("Iterations each", min_value=1, max_value=MAX_SIDE_BY_SIDE_ITERATIONS,
                                     value=200, step=50, key="rl_side_iterations")
     st.caption(f"Both cells start from seed {current.seed} with these settings and see the same batches. "
-               f"At most {MAX_SIDE_BY_SIDE_ITERATIONS:,} iterations each: that takes a few minutes on a "
-               "small server.")
+               f"At most {MAX_SIDE_BY_SIDE_ITERATIONS:,} iterations each and {SIDE_BY_SIDE_SECONDS / 60:g} "
+               "minutes of training; the default models train 200 iterations each in 5 to 10 seconds.")
     clicked = button.button("Train RNN and LSTM side by side", key="rl_side_by_side", width="stretch")
     if clicked:
         with st.spinner(f"Training an RNN and an LSTM for {iterations:,} iterations each…"):
             try:
-                st.session_state[SIDE_BY_SIDE] = train_side_by_side(current, int(iterations))
+                st.session_state[SIDE_BY_SIDE] = train_side_by_side(current, int(iterations),
+                                                                    max_seconds=SIDE_BY_SIDE_SECONDS)
             except ValueError as error:
                 st.error(f"The side-by-side run could not start: {error}")
 
@@ -336,6 +349,9 @@ def side_by_side_result(result) -> None:
     task = SEQUENCE_TASKS[used.task]
     st.caption(f"{task.label}, T = {used.length}, H = {used.hidden_size}, "
                f"learning rate {used.learning_rate:g}, {result.iterations:,} iterations each.")
+    if result.iterations < result.asked and not any(run.diverged for run in result.trainers.values()):
+        st.info(f"Stopped after {result.iterations:,} of the {result.asked:,} iterations asked: a side-by-side "
+                f"run trains for at most {SIDE_BY_SIDE_SECONDS / 60:g} minutes on this shared server.")
     for cell, run in result.trainers.items():
         if run.diverged:
             st.error(f"{views.CELL_NAMES[cell]}: {run.diverged}")

@@ -144,6 +144,25 @@ def test_side_by_side_runs_both_cells_on_the_same_data():
     assert any("RNN and LSTM after 3 iterations" in c.value for c in at.caption)
 
 
+def test_time_limits_cut_long_clicks_short_and_say_so(monkeypatch):
+    """A shared server: Step ×N and side-by-side runs stop at their wall-time limits (set to 0
+    here, so that each runs its least: one iteration, one turn) and the page says what ran."""
+    from playground.ui import recurrent_page
+
+    monkeypatch.setattr(recurrent_page, "STEP_SECONDS", 0.0)
+    monkeypatch.setattr(recurrent_page, "SIDE_BY_SIDE_SECONDS", 0.0)
+    at = open_lab(task="sine", hidden_size=4, length=12, batch_size=4)
+    click(at, "rl_step_n")
+    assert trainer(at).iteration == 1
+    assert any("Ran 1 of 10 iterations" in i.value for i in at.info), [i.value for i in at.info]
+    at.number_input(key="rl_side_iterations").set_value(100).run()
+    click(at, "rl_side_by_side")
+    result = at.session_state["rl_side_result"]
+    assert (result.iterations, result.asked) == (5, 100)               # one turn: 100 / 20 points
+    assert {run.iteration for run in result.trainers.values()} == {5}  # both cells stopped together
+    assert any("Stopped after 5 of the 100 iterations" in i.value for i in at.info)
+
+
 def test_text_task_samples_and_colours_the_text_by_a_unit():
     at = open_lab(task="text", hidden_size=4, length=20, batch_size=4)
     click(at, "rl_step")
