@@ -16,7 +16,7 @@ from sklearn.datasets import load_iris
 from playground.config import DEFAULT, PRESETS, Config
 from playground.data import build_dataset
 from playground.history import History
-from playground.trainer import Trainer
+from playground.trainer import EPOCH_MEASUREMENTS, Trainer
 
 SEED_SCRIPT = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "seed_mlp_reference.py"
 
@@ -105,6 +105,25 @@ def test_iterations_and_epochs():
     trainer.step(3)
     assert trainer.step_epoch() == 22
     assert (trainer.iteration, trainer.epoch) == (50, 2)
+
+
+def test_a_long_epoch_is_measured_at_most_epoch_measurements_times_and_at_its_end():
+    trainer = Trainer(DEFAULT.with_changes(n_points=1000, batch_size=1))      # 500 one-point batches
+    assert trainer.iterations_left_in_epoch == 500
+    assert trainer.step_epoch() == 500 and (trainer.iteration, trainer.epoch) == (500, 1)
+    measured = trainer.history.iterations[1:]                                 # after iteration 0
+    assert len(measured) <= EPOCH_MEASUREMENTS and measured[-1] == 500
+    short = Trainer(DEFAULT.with_changes(batch_size=10))                      # 25 batches: every one
+    short.step_epoch()
+    assert list(short.history.iterations) == list(range(26))
+
+
+def test_step_epoch_stops_at_its_time_limit_and_the_next_click_finishes_the_epoch():
+    trainer = Trainer(DEFAULT.with_changes(batch_size=1))                     # 250 iterations an epoch
+    ran = trainer.step_epoch(max_seconds=0.0)
+    assert 1 <= ran < 250 and trainer.history.last()["iteration"] == ran     # the counters stay current
+    assert trainer.iterations_left_in_epoch == 250 - ran
+    assert trainer.step_epoch() == 250 - ran and trainer.epoch == 1
 
 
 def test_full_batch_epoch_is_one_iteration():

@@ -49,6 +49,8 @@ from playground.viz.network_diagram import network_alt_text, network_figure
 from playground.viz.regions import plane_view, points_figure, regions_alt_text, regions_figure
 
 FRAME_SECONDS = 0.48
+#: One click of Step epoch trains for at most this long (a shared server; see README).
+STEP_SECONDS = 10.0
 FRAMES_PER_RUN = 10
 #: The diagram is redrawn every this many frames (it costs the browser more than the regions).
 DIAGRAM_EVERY = 2
@@ -258,14 +260,19 @@ def training_view() -> None:
     playing = st.session_state.get(session.PLAYING, False)
     stepped, epoch_clicked = toolbar(trainer, playing)
     config = session.config()
+    epoch_ran = epoch_asked = 0
     if stepped:
         trainer.step(1)
     elif epoch_clicked:
-        trainer.step_epoch()
+        epoch_asked = trainer.iterations_left_in_epoch
+        epoch_ran = trainer.step_epoch(max_seconds=STEP_SECONDS)
     diagrams, regions = _frames_to_show(trainer, config, playing)
     if trainer.diverged:
         st.error(trainer.diverged)
         stop_playing(session.PLAYING)
+    elif epoch_ran < epoch_asked:
+        st.info(f"Ran {epoch_ran:,} of this epoch's {epoch_asked:,} iterations: one click trains for at most "
+                f"{STEP_SECONDS:g} seconds on this shared server. Press Step epoch again to finish it.")
     counter_row(_counters(trainer))
     st.session_state["previous_metrics"] = trainer.metrics
 

@@ -108,6 +108,17 @@ def test_step_epoch_runs_one_pass_over_the_training_data():
     assert metric(at, "Iteration") == f"{per_epoch}"
 
 
+def test_a_step_epoch_cut_short_by_its_time_limit_says_so(monkeypatch):
+    from playground.ui import playground_page
+
+    monkeypatch.setattr(playground_page, "STEP_SECONDS", 0.0)
+    at = open_app({"batch_size": "1"})                # 250 iterations an epoch
+    click(at, "step_epoch")
+    ran = trainer(at).iteration
+    assert 1 <= ran < 250 and metric(at, "Iteration") == f"{ran}"
+    assert any(f"Ran {ran} of this epoch's 250 iterations" in i.value for i in at.info), [i.value for i in at.info]
+
+
 # -- architecture -------------------------------------------------------------------------------
 def test_adding_a_layer_rebuilds_the_network_at_iteration_zero():
     at = open_app()
