@@ -4,12 +4,13 @@ The same habits as the playground page: the settings live in ``st.session_state`
 visitor, under keys starting ``rl_`` so that they never meet the playground page's), the
 sidebar only writes them, and the training view is one ``st.fragment`` whose charts are
 live charts updated in place. Step and Step ×N rerun only the fragment; Play sets
-``run_every`` through a full rerun, and each rerun trains ``FRAMES_PER_RUN`` frames of
-"iterations per step" iterations each and plays them.
+``run_every`` through a full rerun, and each rerun trains as many frames of "iterations per
+step" iterations each as fit in its time (``MAX_FRAMES_PER_RUN`` at most) and plays them.
 """
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -52,7 +53,12 @@ SIDE_BY_SIDE = "rl_side_result"
 SAMPLE = "rl_sample"
 
 FRAME_SECONDS = 0.5
-FRAMES_PER_RUN = 2
+#: While playing, a rerun makes frames until the next would not fit in RUN_BUDGET of
+#: FRAME_SECONDS (at least MIN_FRAMES_PER_RUN, so a slow model's reruns still share their
+#: overhead among two frames; at most MAX_FRAMES_PER_RUN) and the chart plays them spread
+#: over the time they took.
+MIN_FRAMES_PER_RUN, MAX_FRAMES_PER_RUN = 2, 4
+RUN_BUDGET = 0.9
 # Wall-time limits, so that one visitor's big model cannot hold a shared server for minutes:
 # a frame of Play trains at most PLAY_FRAME_SECONDS (always at least one iteration), a click of
 # Step ×N at most STEP_SECONDS, a side-by-side run at most SIDE_BY_SIDE_SECONDS.
@@ -230,12 +236,15 @@ def _flows(trainer: RecurrentTrainer) -> dict:
     return flows
 
 
-def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: float) -> dict[str, list]:
-    """Figures of ``n_frames`` frames for each live chart, training up to ``iterations`` (and
-    up to ``seconds``) before each."""
+def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: float, *,
+            budget: float | None = None, at_least: int = 1) -> dict[str, list]:
+    """Figures of up to ``n_frames`` frames for each live chart, training up to ``iterations``
+    (and up to ``seconds``) before each; after ``at_least`` frames, no frame is started that
+    would end after ``budget`` seconds, judged by the frames made so far."""
     frames: dict[str, list] = {"loss": [], "flow": [], "states": [], "prediction": []}
     task = trainer.task
-    for _ in range(n_frames):
+    start = time.perf_counter()
+    for made in range(1, n_frames + 1):
         if iterations:
             trainer.step(iterations, max_seconds=seconds)
         view = trainer.inspect(0)
@@ -246,6 +255,8 @@ def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: 
         frames["states"].append(views.states_figure(view, task, height=STATES_HEIGHT))
         frames["prediction"].append(views.prediction_figure(view, task, height=PREDICTION_HEIGHT))
         if trainer.diverged:
+            break
+        if budget is not None and made >= at_least and (time.perf_counter() - start) * (made + 1) / made > budget:
             break
     return frames
 
@@ -259,11 +270,15 @@ def training_view() -> None:
         return
     playing = st.session_state.get(PLAYING, False)
     asked = toolbar(playing)
-    start = trainer_.iteration
+    start, started_at = trainer_.iteration, time.perf_counter()
     if playing:
-        frames = _frames(trainer_, FRAMES_PER_RUN, st.session_state[SPEED], PLAY_FRAME_SECONDS)
+        frames = _frames(trainer_, MAX_FRAMES_PER_RUN, st.session_state[SPEED], PLAY_FRAME_SECONDS,
+                         budget=RUN_BUDGET * FRAME_SECONDS, at_least=MIN_FRAMES_PER_RUN)
     else:
         frames = _frames(trainer_, 1, asked, STEP_SECONDS)
+    # The next rerun's frames arrive about max(FRAME_SECONDS, this rerun's time) from now:
+    # spread these over 90 % of that, so the chart is never idle long and never falls behind.
+    interval = int(900 * max(FRAME_SECONDS, time.perf_counter() - started_at) / len(frames["loss"]))
     if trainer_.diverged:
         st.error(trainer_.diverged)
         stop_playing(PLAYING)
@@ -274,7 +289,6 @@ def training_view() -> None:
     counter_row(_counters(trainer_))
     st.session_state[PREVIOUS] = trainer_.metrics
 
-    interval = int(1000 * FRAME_SECONDS / FRAMES_PER_RUN)
     view = trainer_.inspect(0)
     task = trainer_.task
     top_left, top_right = st.columns([1.2, 1], gap="medium")
