@@ -295,9 +295,9 @@ def _temporal_order_prediction(view, task) -> tuple[list[dict], dict]:
         name="class probability", hovertemplate="P(%{x}) = %{y:.1%}<extra></extra>"))
     return traces, dict(
         yaxis=dict(categoryorder="array", categoryarray=list(TEMPORAL_ORDER_SYMBOLS)),
-        yaxis2=dict(range=[0, 1.05], tickformat=".0%"),
-        annotations=[dict(text=f"true: {classes[truth]}", x=classes[truth], y=1.0, showarrow=False, xref="x2",
-                          yref="y2", font=dict(color=TEST_COLOR))])
+        yaxis2=dict(range=[0, 1.18], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0], tickformat=".0%"),
+        annotations=[dict(text=f"true: {classes[truth]}", x=classes[truth], y=1.02, yanchor="bottom",
+                          showarrow=False, xref="x2", yref="y2", font=dict(color=TEST_COLOR))])
 
 
 def _text_prediction(view, task) -> tuple[list[dict], dict]:
