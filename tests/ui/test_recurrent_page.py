@@ -163,6 +163,17 @@ def test_time_limits_cut_long_clicks_short_and_say_so(monkeypatch):
     assert any("Stopped after 5 of the 100 iterations" in i.value for i in at.info)
 
 
+def test_a_playing_rerun_makes_as_many_frames_as_fit_in_its_budget():
+    from playground.recurrent_trainer import defaults_for
+    from playground.ui.recurrent_page import _frames
+
+    trainer_ = RecurrentTrainer(defaults_for("sine", hidden_size=4, length=12, batch_size=4))
+    ample = _frames(trainer_, 4, 2, 10.0, budget=60.0, at_least=2)
+    assert {len(charts) for charts in ample.values()} == {4} and trainer_.iteration == 8
+    tight = _frames(trainer_, 4, 2, 10.0, budget=0.0, at_least=2)          # none fits: the least
+    assert {len(charts) for charts in tight.values()} == {2} and trainer_.iteration == 12
+
+
 def test_text_task_samples_and_colours_the_text_by_a_unit():
     at = open_lab(task="text", hidden_size=4, length=20, batch_size=4)
     click(at, "rl_step")
