@@ -201,10 +201,17 @@ function createState(parentElement) {
     themeKey: "",
     themeVars: {},
   };
+  // Plotly.Plots.resize rejects for a chart that is not displayed: one the page has just
+  // removed or hidden (a rerun, a page switch) can still get this callback. Nothing needs
+  // resizing then, so such charts are skipped and a late rejection is ignored.
   state.resizeObserver = new ResizeObserver(() => {
-    if (!window.Plotly) return;
-    if (state.current !== null) window.Plotly.Plots.resize(div);
-    if (state.overlayDiv !== null) window.Plotly.Plots.resize(state.overlayDiv);
+    if (!window.Plotly || state.closed) return;
+    const charts = [state.current !== null ? div : null, state.overlayDiv];
+    for (const chart of charts) {
+      if (chart !== null && chart.isConnected && chart.getClientRects().length > 0) {
+        window.Plotly.Plots.resize(chart).catch(() => {});
+      }
+    }
   });
   state.resizeObserver.observe(div);
   return state;
