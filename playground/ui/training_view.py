@@ -30,9 +30,7 @@ def play_pause_button(container, playing_key: str, key: str) -> None:
     """The Play / Pause button for the flag ``st.session_state[playing_key]``.
 
     A click sets the flag to what the button said (Pause -> not playing), never flips it, so a
-    click handled twice while the fragment reruns changes nothing more. (With a flip, the Play
-    and Pause browser test failed in about one run in five: the counter rose again after
-    Pause, or Play did not come back; a doubled flip explains both. 8 runs since: none.)
+    click handled twice, or a second click on a stale Pause, cannot start playing again.
     """
     playing = st.session_state.get(playing_key, False)
     container.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
