@@ -21,6 +21,7 @@ from playground.recurrent_trainer import (
     MIN_HIDDEN,
     RecurrentSettings,
     RecurrentTrainer,
+    SequenceView,
     from_query,
     needs_rebuild,
     to_query,
@@ -237,10 +238,11 @@ def _flows(trainer: RecurrentTrainer) -> dict:
 
 
 def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: float, *,
-            budget: float | None = None, at_least: int = 1) -> dict[str, list]:
+            budget: float | None = None, at_least: int = 1) -> tuple[dict[str, list], SequenceView]:
     """Figures of up to ``n_frames`` frames for each live chart, training up to ``iterations``
     (and up to ``seconds``) before each; after ``at_least`` frames, no frame is started that
-    would end after ``budget`` seconds, judged by the frames made so far."""
+    would end after ``budget`` seconds, judged by the frames made so far. Also returns the
+    last frame's view of the shown sequence."""
     frames: dict[str, list] = {"loss": [], "flow": [], "states": [], "prediction": []}
     task = trainer.task
     start = time.perf_counter()
@@ -258,7 +260,7 @@ def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: 
             break
         if budget is not None and made >= at_least and (time.perf_counter() - start) * (made + 1) / made > budget:
             break
-    return frames
+    return frames, view
 
 
 def training_view() -> None:
@@ -272,10 +274,10 @@ def training_view() -> None:
     asked = toolbar(playing)
     start, started_at = trainer_.iteration, time.perf_counter()
     if playing:
-        frames = _frames(trainer_, MAX_FRAMES_PER_RUN, st.session_state[SPEED], PLAY_FRAME_SECONDS,
-                         budget=RUN_BUDGET * FRAME_SECONDS, at_least=MIN_FRAMES_PER_RUN)
+        frames, view = _frames(trainer_, MAX_FRAMES_PER_RUN, st.session_state[SPEED], PLAY_FRAME_SECONDS,
+                               budget=RUN_BUDGET * FRAME_SECONDS, at_least=MIN_FRAMES_PER_RUN)
     else:
-        frames = _frames(trainer_, 1, asked, STEP_SECONDS)
+        frames, view = _frames(trainer_, 1, asked, STEP_SECONDS)
     # The next rerun's frames arrive about max(FRAME_SECONDS, this rerun's time) from now:
     # spread these over 90 % of that, so the chart is never idle long and never falls behind.
     interval = int(900 * max(FRAME_SECONDS, time.perf_counter() - started_at) / len(frames["loss"]))
@@ -289,7 +291,6 @@ def training_view() -> None:
     counter_row(_counters(trainer_))
     st.session_state[PREVIOUS] = trainer_.metrics
 
-    view = trainer_.inspect(0)
     task = trainer_.task
     top_left, top_right = st.columns([1.2, 1], gap="medium")
     with top_left:

@@ -168,9 +168,9 @@ def test_a_playing_rerun_makes_as_many_frames_as_fit_in_its_budget():
     from playground.ui.recurrent_page import _frames
 
     trainer_ = RecurrentTrainer(defaults_for("sine", hidden_size=4, length=12, batch_size=4))
-    ample = _frames(trainer_, 4, 2, 10.0, budget=60.0, at_least=2)
+    ample, _ = _frames(trainer_, 4, 2, 10.0, budget=60.0, at_least=2)
     assert {len(charts) for charts in ample.values()} == {4} and trainer_.iteration == 8
-    tight = _frames(trainer_, 4, 2, 10.0, budget=0.0, at_least=2)          # none fits: the least
+    tight, _ = _frames(trainer_, 4, 2, 10.0, budget=0.0, at_least=2)          # none fits: the least
     assert {len(charts) for charts in tight.values()} == {2} and trainer_.iteration == 12
 
 
