@@ -5,10 +5,9 @@ these figures stay cheap after a million iterations.
 """
 from __future__ import annotations
 
-import numpy as np
 import plotly.graph_objects as go
 
-from playground.viz.figure import fast_figure
+from playground.viz.figure import fast_figure, float32_or_gap
 
 TRAIN_COLOR = "#3b82c4"     # readable on light and dark backgrounds
 TEST_COLOR = "#f59322"
@@ -16,9 +15,6 @@ TEST_COLOR = "#f59322"
 KEY = (f"<span style='color:{TRAIN_COLOR}'>━ training</span>  "
        f"<span style='color:{TEST_COLOR}'>┅ test</span>")
 
-
-def _finite_or_none(values: np.ndarray) -> np.ndarray:
-    return np.where(np.abs(values) <= np.finfo(np.float32).max, values, np.nan).astype(np.float32)
 
 
 def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250) -> go.Figure:
@@ -31,7 +27,7 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
     for panel, (metric, title) in enumerate((("loss", "Loss"), (score, score_title)), start=1):
         for part, color, dash in (("train", TRAIN_COLOR, "solid"), ("test", TEST_COLOR, "dot")):
             traces.append(dict(
-                type="scatter", x=iterations, y=_finite_or_none(history.column(f"{part}_{metric}")),
+                type="scatter", x=iterations, y=float32_or_gap(history.column(f"{part}_{metric}")),
                 xaxis=f"x{panel}", yaxis=f"y{panel}", mode=mode, line=dict(color=color, width=2, dash=dash),
                 marker=dict(color=color, size=7), name="training" if part == "train" else "test", legendgroup=part,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",

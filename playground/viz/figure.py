@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 
 def fast_figure(traces: Sequence[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
     """A ``go.Figure`` from trace dicts (each with its ``type``) and a layout dict, unvalidated."""
     return go.Figure(data=list(traces), layout=layout, _validate=False)
+
+
+def float32_or_gap(values) -> np.ndarray:
+    """``values`` as float32, NaN (a gap in a Plotly line, never NaN text) where float32
+    cannot hold them: infinities, NaN and magnitudes beyond float32's largest."""
+    values = np.asarray(values, dtype=np.float64)
+    return np.where(np.abs(values) <= np.finfo(np.float32).max, values, np.nan).astype(np.float32)

@@ -36,7 +36,7 @@ from playground.data.sequences import (
 from playground.history import History
 from playground.viz.colors import DIVERGING, NEGATIVE, NEUTRAL, POSITIVE
 from playground.viz.curves import TEST_COLOR, TRAIN_COLOR
-from playground.viz.figure import fast_figure
+from playground.viz.figure import fast_figure, float32_or_gap
 
 MARK_COLOR = "#d946ef"          # fuchsia: the marked inputs, distinct from orange and blue
 BASELINE_COLOR = "#8a8f98"
@@ -48,11 +48,6 @@ TRANSPARENT = "rgba(0,0,0,0)"
 ANNOTATION_SIZE = 13            # px, every annotation that does not set its own size
 TIME_AXIS_TITLE = dict(text="time step t", standoff=2)
 
-
-def _float32(values) -> np.ndarray:
-    """float32 copy; NaN where float32 cannot hold the value (so Plotly leaves a gap)."""
-    values = np.asarray(values, dtype=np.float64)
-    return np.where(np.abs(values) <= np.finfo(np.float32).max, values, np.nan).astype(np.float32)
 
 
 def _axis_names(panel: int) -> tuple[str, str]:
@@ -135,12 +130,12 @@ def _loss_traces(history: History, validation: History, *, name: str, color: str
                  panel: int, show_legend: bool, faint: bool = False) -> list[dict]:
     """Training loss (every iteration) and validation loss (every check) on ``panel``."""
     return [dict(
-        type="scatter", **_on(panel), x=history.iterations, y=_float32(history.column("train_loss")),
+        type="scatter", **_on(panel), x=history.iterations, y=float32_or_gap(history.column("train_loss")),
         mode="lines", line=dict(color=train_color, width=1 if faint else 1.5), opacity=0.45 if faint else 0.9,
         name=f"{name}training loss", legendgroup=f"{name}train", showlegend=show_legend and not faint,
         hovertemplate=f"{name}training loss %{{y:.4g}} at iteration %{{x}}<extra></extra>",
     ), dict(
-        type="scatter", **_on(panel), x=validation.iterations, y=_float32(validation.column("validation_loss")),
+        type="scatter", **_on(panel), x=validation.iterations, y=float32_or_gap(validation.column("validation_loss")),
         mode="lines+markers", line=dict(color=color, width=2.5), marker=dict(size=4),
         name=f"{name}validation loss", legendgroup=f"{name}validation", showlegend=show_legend,
         hovertemplate=f"{name}validation loss %{{y:.4g}} at iteration %{{x}}<extra></extra>",
@@ -150,7 +145,7 @@ def _loss_traces(history: History, validation: History, *, name: str, color: str
 def _accuracy_trace(validation: History, *, name: str, color: str, panel: int) -> dict:
     return dict(
         type="scatter", **_on(panel), x=validation.iterations,
-        y=_float32(validation.column("validation_accuracy")), mode="lines+markers",
+        y=float32_or_gap(validation.column("validation_accuracy")), mode="lines+markers",
         line=dict(color=color, width=2.5), marker=dict(size=4), name=f"{name}validation accuracy",
         legendgroup=f"{name}validation", showlegend=False,
         hovertemplate=f"{name}validation accuracy %{{y:.1%}} at iteration %{{x}}<extra></extra>")
@@ -257,19 +252,20 @@ def loss_alt_text(history: History, validation: History, task: SequenceTask) -> 
 # Each drawer returns (traces, layout parts) for panel 1 (the sequence) and panel 2 (the answer).
 def _sine_prediction(view, task) -> tuple[list[dict], dict]:
     steps = np.arange(len(view.marks))
-    return [dict(type="scatter", **_on(1), x=steps, y=_float32(view.targets[:, 0]), mode="lines",
+    return [dict(type="scatter", **_on(1), x=steps, y=float32_or_gap(view.targets[:, 0]), mode="lines",
                  name="target: next value", line=dict(color=TEST_COLOR, width=3)),
-            dict(type="scatter", **_on(1), x=steps, y=_float32(view.outputs[:, 0]), mode="lines", name="prediction",
-                 line=dict(color=TRAIN_COLOR, width=2, dash="dot"))], dict(yaxis=dict(range=[-1.3, 1.3]))
+            dict(type="scatter", **_on(1), x=steps, y=float32_or_gap(view.outputs[:, 0]), mode="lines",
+                 name="prediction", line=dict(color=TRAIN_COLOR, width=2, dash="dot"))], \
+        dict(yaxis=dict(range=[-1.3, 1.3]))
 
 
 def _adding_prediction(view, task) -> tuple[list[dict], dict]:
     steps = np.arange(len(view.marks))
     target, output = float(view.targets[0]), float(view.outputs[0])
-    traces = [dict(type="bar", **_on(1), x=steps, y=_float32(view.inputs[:, 0]), name="values",
+    traces = [dict(type="bar", **_on(1), x=steps, y=float32_or_gap(view.inputs[:, 0]), name="values",
                    marker=dict(color=np.where(view.marks, MARK_COLOR, BASELINE_COLOR).tolist()),
                    hovertemplate="step %{x}: value %{y:.2f}<extra></extra>"),
-              dict(type="bar", **_on(2), x=["target", "model"], y=_float32([target, output]),
+              dict(type="bar", **_on(2), x=["target", "model"], y=float32_or_gap([target, output]),
                    marker=dict(color=[TEST_COLOR, TRAIN_COLOR]), name="sum",
                    text=[f"{target:.2f}", f"{output:.2f}"], textposition="outside",
                    hovertemplate="%{x}: %{y:.3f}<extra></extra>")]
@@ -290,7 +286,7 @@ def _temporal_order_prediction(view, task) -> tuple[list[dict], dict]:
     classes = temporal_order_classes()
     truth = int(view.targets)
     traces.append(dict(
-        type="bar", **_on(2), x=classes, y=_float32(view.outputs),
+        type="bar", **_on(2), x=classes, y=float32_or_gap(view.outputs),
         marker=dict(color=[TEST_COLOR if k == truth else TRAIN_COLOR for k in range(len(classes))]),
         name="class probability", hovertemplate="P(%{x}) = %{y:.1%}<extra></extra>"))
     return traces, dict(
@@ -309,7 +305,7 @@ def _text_prediction(view, task) -> tuple[list[dict], dict]:
     p_true = view.outputs[steps, truth]
     best = view.outputs.argmax(axis=1)
     trace = dict(
-        type="bar", **_on(1), x=steps, y=_float32(p_true),
+        type="bar", **_on(1), x=steps, y=float32_or_gap(p_true),
         marker=dict(color=np.where(best == truth, TRAIN_COLOR, NEGATIVE).tolist()),
         customdata=np.array([[shown[i], shown[t], shown[b]] for i, t, b in zip(inputs, truth, best)]),
         hovertemplate="after '%{customdata[0]}': P(next = '%{customdata[1]}') = %{y:.1%}; "
@@ -388,7 +384,7 @@ def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
     for row, (name, values, axis) in enumerate(panels, start=1):
         _, y = _axis_names(row)
         top = 1.0 - (row - 1) * (row_height + spacing)
-        traces.append(dict(type="heatmap", z=_float32(values.T), x=steps, xaxis="x", yaxis=y, coloraxis=axis,
+        traces.append(dict(type="heatmap", z=float32_or_gap(values.T), x=steps, xaxis="x", yaxis=y, coloraxis=axis,
                            name=name, hovertemplate=f"{name}, unit %{{y}}, step %{{x}}: %{{z:.3f}}<extra></extra>"))
         y_axis = dict(domain=[max(top - row_height, 0.0), top], anchor="x")
         if rows > 1:        # a label beside each short row; the unit numbers are in the hover text
@@ -432,7 +428,7 @@ def _relative_flow(flow: np.ndarray) -> np.ndarray:
         return np.full(len(flow), np.nan, dtype=np.float32)
     reference = flow[-1] if usable[-1] else flow[usable].max()
     relative = np.divide(flow, reference, out=np.full(len(flow), np.nan), where=usable)
-    return _float32(np.maximum(relative, FLOW_FLOOR))
+    return float32_or_gap(np.maximum(relative, FLOW_FLOOR))
 
 
 def _flow_traces(flows: Mapping[str, np.ndarray | None], *, panel: int, colors: Mapping[str, str],
@@ -621,7 +617,7 @@ def text_units_figure(text: str, values: Sequence[float], unit: int, *, columns:
     characters = np.full(rows * columns, "", dtype=object)
     characters[:len(text)] = [_visible(ch) for ch in text]
     heatmap = dict(
-        type="heatmap", z=_float32(grid.reshape(rows, columns)), text=characters.reshape(rows, columns).tolist(),
+        type="heatmap", z=float32_or_gap(grid.reshape(rows, columns)), text=characters.reshape(rows, columns).tolist(),
         texttemplate="%{text}", textfont=dict(size=14, family="monospace"), colorscale=DIVERGING,
         zmin=-1, zmax=1, xgap=1, ygap=1,
         colorbar=dict(thickness=10, title=dict(text=f"unit {unit}", side="right")),
