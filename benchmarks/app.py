@@ -33,17 +33,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from playground.training import config as cfg
+from playground.training.trainer import Trainer
+from playground.ui import live_chart as lc
+from playground.ui import playground_page as pp
+from playground.viz.curves import curves_figure
+from playground.viz.network_diagram import network_figure
+from playground.viz.regions import regions_figure
+from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, running_streamlit
 
-from playground import config as cfg  # noqa: E402
-from playground.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, running_streamlit  # noqa: E402
-from playground.trainer import Trainer  # noqa: E402
-from playground.ui import live_chart as lc  # noqa: E402
-from playground.ui import playground_page as pp  # noqa: E402
-from playground.viz.curves import curves_figure  # noqa: E402
-from playground.viz.network_diagram import network_figure  # noqa: E402
-from playground.viz.regions import regions_figure  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 REGIONS = ".st-key-regions_chart .np-live-chart"
 

@@ -52,10 +52,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from playground.engine import SGD, Network
 
-from playground.engine import SGD, Network  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED_SCRIPT = ROOT / ".." / "shared" / "seed" / "seed_mlp_reference.py"
 ETA_BLOG = 0.02

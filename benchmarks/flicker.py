@@ -13,15 +13,13 @@ a new figure each rerun. Also reports how plotly.js reached the browser.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, running_streamlit
 
-from playground.local_server import CHROMIUM, CHROMIUM_ARGS, running_streamlit  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 DEMO = REPO / "benchmarks" / "live_chart_demo.py"
 

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from playground.ui.live_chart import live_chart  # noqa: E402
+from playground.ui.live_chart import live_chart
 
 GRID = np.linspace(-6.0, 6.0, 100)
 

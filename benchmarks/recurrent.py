@@ -35,13 +35,9 @@ import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import functools  # noqa: E402
 import platform  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playground.data.sequences import SEQUENCE_TASKS, temporal_order_batch  # noqa: E402
 from playground.engine.sequence_model import SequenceModel  # noqa: E402

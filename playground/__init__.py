@@ -5,22 +5,22 @@ first use (PEP 562), so the app's modules never pay for scikit-learn and the eng
 never pulls in streamlit or plotly.
 
 * ``PlaygroundClassifier``, ``PlaygroundRegressor``: the engine as scikit-learn
-  estimators (``playground.estimator``).
+  estimators (``playground.notebook.estimator``).
 * ``model_to_json``, ``model_from_json``, ``ModelFormatError``: the app's model file
-  (``playground.model_io``).
+  (``playground.notebook.model_io``).
 """
 from __future__ import annotations
 
 import importlib
 
 _LAZY = {
-    "PlaygroundClassifier": "playground.estimator",
-    "PlaygroundRegressor": "playground.estimator",
-    "estimator_from_model_json": "playground.estimator",
-    "model_to_json": "playground.model_io",
-    "model_from_json": "playground.model_io",
-    "LoadedModel": "playground.model_io",
-    "ModelFormatError": "playground.model_io",
+    "PlaygroundClassifier": "playground.notebook.estimator",
+    "PlaygroundRegressor": "playground.notebook.estimator",
+    "estimator_from_model_json": "playground.notebook.estimator",
+    "model_to_json": "playground.notebook.model_io",
+    "model_from_json": "playground.notebook.model_io",
+    "LoadedModel": "playground.notebook.model_io",
+    "ModelFormatError": "playground.notebook.model_io",
 }
 
 __all__ = sorted(_LAZY)

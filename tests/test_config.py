@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from playground import config as cfg
-from playground.config import DEFAULT, KNOBS, PRESETS, Config, from_query, needs_rebuild, to_query
-from playground.trainer import Trainer
+from playground.training import config as cfg
+from playground.training.config import DEFAULT, KNOBS, PRESETS, Config, from_query, needs_rebuild, to_query
+from playground.training.trainer import Trainer
 
 
 def test_default_and_presets_are_valid_and_build():

@@ -355,7 +355,7 @@ def test_feature_names_from_a_dataframe(iris):
 def test_importing_playground_is_cheap():
     code = ("import sys, playground; heavy = [m for m in ('streamlit', 'plotly', 'sklearn', 'pandas') "
             "if m in sys.modules]; print(heavy); "
-            "import playground.estimator, playground.model_io; "
+            "import playground.notebook.estimator, playground.notebook.model_io; "
             "print([m for m in ('streamlit', 'plotly') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]

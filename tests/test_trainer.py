@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 
-from playground.config import DEFAULT, PRESETS, Config
 from playground.data import build_dataset
-from playground.history import History
-from playground.trainer import EPOCH_MEASUREMENTS, Trainer
+from playground.training.config import DEFAULT, PRESETS, Config
+from playground.training.history import History
+from playground.training.trainer import EPOCH_MEASUREMENTS, Trainer
 
 SEED_SCRIPT = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "seed_mlp_reference.py"
 

@@ -8,9 +8,9 @@ import io
 import pandas as pd
 import streamlit as st
 
-from playground import config as cfg
 from playground.data import DATASETS, build_dataset
-from playground.model_io import ModelFormatError, model_from_json, model_to_json
+from playground.notebook.model_io import ModelFormatError, model_from_json, model_to_json
+from playground.training import config as cfg
 from playground.ui import session
 
 PENDING_MODEL = "pending_model"

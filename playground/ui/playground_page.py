@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from playground import config as cfg
+from playground.training import config as cfg
 from playground.ui import session
 from playground.ui.downloads import apply_pending_model, downloads
 from playground.ui.live_chart import live_chart

@@ -15,7 +15,7 @@ import time
 import streamlit as st
 
 from playground.data.sequences import SEQUENCE_TASKS, load_corpus
-from playground.recurrent_trainer import (
+from playground.training.recurrent_trainer import (
     MAX_HIDDEN,
     MAX_SIDE_BY_SIDE_ITERATIONS,
     MIN_HIDDEN,

@@ -1,7 +1,7 @@
 """Going back in time: return to an earlier iteration's network and train on from there.
 
 The trainer keeps snapshots at iteration 0, at powers of two and at recent multiples of
-50 (``playground.history.SnapshotStore``); going back restores one of them exactly
+50 (``playground.training.history.SnapshotStore``); going back restores one of them exactly
 (parameters, optimizer state, shuffling), so training on replays what happened before
 unless a setting was changed in between.
 """

@@ -11,11 +11,11 @@ from typing import Any
 
 import streamlit as st
 
-from playground import config as cfg
-from playground.config import Config
 from playground.data import DATASETS, DataError, load_csv
-from playground.recurrent_trainer import URL_PREFIX as RECURRENT_URL_PREFIX
-from playground.trainer import Trainer
+from playground.training import config as cfg
+from playground.training.config import Config
+from playground.training.recurrent_trainer import URL_PREFIX as RECURRENT_URL_PREFIX
+from playground.training.trainer import Trainer
 
 CONFIG = "config"
 TRAINER = "trainer"

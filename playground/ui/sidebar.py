@@ -5,12 +5,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from playground import config as cfg
 from playground.data import DATASETS, FEATURES, DataError, read_csv_table
 from playground.engine.activations import ACTIVATIONS
 from playground.engine.losses import VALID_LOSSES
 from playground.engine.network import INITIALISATIONS
 from playground.engine.optimizers import OPTIMIZERS
+from playground.training import config as cfg
 from playground.ui import session
 from playground.ui.training_view import with_current
 

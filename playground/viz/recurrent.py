@@ -33,7 +33,7 @@ from playground.data.sequences import (
     load_corpus,
     temporal_order_classes,
 )
-from playground.history import History
+from playground.training.history import History
 from playground.viz.colors import DIVERGING, NEGATIVE, NEUTRAL, POSITIVE
 from playground.viz.curves import TEST_COLOR, TRAIN_COLOR
 from playground.viz.figure import fast_figure, float32_or_gap
@@ -560,7 +560,7 @@ def unrolled_figure(cell: str, *, many_to_many: bool = False, height: int = 260)
 def side_by_side_figure(result, task: SequenceTask, *, height: int = 300) -> go.Figure:
     """Losses (and accuracies) of the RNN and the LSTM together, then their gradient flows.
 
-    ``result`` is a ``playground.recurrent_trainer.SideBySide``: both models saw the same
+    ``result`` is a ``playground.training.recurrent_trainer.SideBySide``: both models saw the same
     batches and are scored on the same validation set.
     """
     classification = _is_classification(task)

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from playground.local_server import CHROMIUM, CHROMIUM_ARGS, running_streamlit
+from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, running_streamlit
 
 
 def _missing_browser() -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.local_server import button, iteration, wait_idle
+from testkit.local_server import button, iteration, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.local_server import button, iteration, wait_idle
+from testkit.local_server import button, iteration, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -154,8 +154,8 @@ def _decoded(value):
 def test_frames_read_from_the_figure_equal_plotly_s_own_serialisation():
     """``figure_to_frame`` reads a go.Figure's dicts directly (no deep copy); the frame must
     hold the same values as one made from ``to_plotly_json()``, arrays at float32 precision."""
-    from playground.config import DEFAULT
-    from playground.trainer import Trainer
+    from playground.training.config import DEFAULT
+    from playground.training.trainer import Trainer
     from playground.viz.curves import curves_figure
     from playground.viz.network_diagram import network_figure
     from playground.viz.regions import points_figure, regions_figure

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground import config as cfg
-from playground.trainer import Trainer
+from playground.training import config as cfg
+from playground.training.trainer import Trainer
 from playground.ui import playground_page
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,9 +5,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from playground.config import DEFAULT, PRESETS
 from playground.data import DATASETS
-from playground.trainer import Trainer
+from playground.training.config import DEFAULT, PRESETS
+from playground.training.trainer import Trainer
 from playground.viz.colors import NEGATIVE, POSITIVE
 from playground.viz.curves import curves_alt_text, curves_figure
 from playground.viz.network_diagram import (

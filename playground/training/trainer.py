@@ -18,13 +18,13 @@ import time
 
 import numpy as np
 
-from playground import config as config_module
-from playground.config import Config
 from playground.data import Dataset, build_dataset
 from playground.engine.losses import VALID_LOSSES
 from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
-from playground.history import History, Snapshot, SnapshotStore
+from playground.training import config as config_module
+from playground.training.config import Config
+from playground.training.history import History, Snapshot, SnapshotStore
 
 CLASSIFICATION_COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 REGRESSION_COLUMNS = ("train_loss", "test_loss", "train_rmse", "test_rmse", "train_r2", "test_r2")

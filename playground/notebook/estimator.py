@@ -38,7 +38,7 @@ from playground.engine.activations import ACTIVATIONS
 from playground.engine.losses import OUTPUTS, make_output_layer
 from playground.engine.network import INITIALISATIONS, Network
 from playground.engine.optimizers import OPTIMIZERS, make_optimizer
-from playground.model_io import LoadedModel, ModelFormatError, model_from_json, model_to_json
+from playground.notebook.model_io import LoadedModel, ModelFormatError, model_from_json, model_to_json
 
 __all__ = ["PlaygroundClassifier", "PlaygroundRegressor", "estimator_from_model_json"]
 
@@ -225,7 +225,7 @@ class _PlaygroundBase(BaseEstimator):
 
     # -- the model file --------------------------------------------------------------------
     def to_model_json(self, *, config: dict | None = None, feature_names=None) -> str:
-        """The fitted model in the app's model format (see ``playground.model_io``).
+        """The fitted model in the app's model format (see ``playground.notebook.model_io``).
 
         ``feature_names`` defaults to ``feature_names_in_`` (set when fitted on a
         DataFrame); ``config`` is the app's playground settings, stored as is.

@@ -6,7 +6,7 @@ so the same settings give the same batches in the same order on every run, and a
 an LSTM built from the same settings see exactly the same data. The validation set is a
 fixed batch of ``VALIDATION_SIZE`` sequences from the task's held-out stream.
 
-Records, both bounded (:class:`playground.history.History`):
+Records, both bounded (:class:`playground.training.history.History`):
 
 * ``history``: the training loss of every iteration (measured on its batch, before the
   update), columns ``("train_loss",)``;
@@ -16,7 +16,7 @@ Records, both bounded (:class:`playground.history.History`):
   ``("validation_loss", "validation_accuracy")``.
 
 Divergence (a NaN or infinite loss, gradient or parameter) stops training, restores the
-last finite parameters and explains in ``diverged``, as :class:`playground.trainer.Trainer`.
+last finite parameters and explains in ``diverged``, as :class:`playground.training.trainer.Trainer`.
 So does an *exploded* loss, above ``EXPLODED`` times the trivial predictor's: a plain RNN
 with a linear read-out, trained by SGD at a learning rate of 10 without clipping, reaches
 a loss of 1e33 on the sine task in ten iterations and stays finite for many more, showing
@@ -34,7 +34,7 @@ from playground.data.sequences import SequenceTask, get_task, load_corpus
 from playground.engine.optimizers import make_optimizer
 from playground.engine.recurrent import CELLS, LSTM
 from playground.engine.sequence_model import SequenceModel
-from playground.history import History
+from playground.training.history import History
 
 MIN_HIDDEN, MAX_HIDDEN = 1, 128
 MIN_BATCH, MAX_BATCH = 1, 256
