@@ -7,15 +7,13 @@ import numpy as np
 import pytest
 
 from playground.data.sequences import SEQUENCE_TASKS
+from playground.training.recurrent_settings import RecurrentSettings, defaults_for, needs_rebuild
 from playground.training.recurrent_trainer import (
     EXPLODED,
     MAX_SIDE_BY_SIDE_ITERATIONS,
     VALIDATION_EVERY,
     VALIDATION_SIZE,
-    RecurrentSettings,
     RecurrentTrainer,
-    defaults_for,
-    needs_rebuild,
     train_side_by_side,
 )
 
@@ -238,7 +236,7 @@ def test_text_task_samples_and_reads_text():
 
 # -- the lab's settings in the URL ------------------------------------------------------------
 def test_url_round_trip_and_bad_values():
-    from playground.training.recurrent_trainer import from_query, to_query
+    from playground.training.recurrent_settings import from_query, to_query
 
     settings = defaults_for("temporal_order", hidden_size=16, cell="rnn", learning_rate=0.003, clip_norm=0.5,
                             truncation=10, seed=4)

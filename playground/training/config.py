@@ -3,37 +3,87 @@
 A ``Config`` is an immutable record of one set-up (data, network, training, view). The
 page's widgets write it; the trainer reads it; the URL query string carries it, so that a
 link reproduces the same data and the same initial network. ``KNOBS`` is the single list
-of settings; everything else (validation, URL encoding, which changes need a rebuild) is
-derived from it.
+of settings; validation, the URL codec, the widgets' limits and which changes need a
+rebuild all come from it through :class:`playground.training.settings.Settings`.
 
 Reading a URL never raises: an unknown or out-of-range parameter falls back to its
 default and produces a notice for the page to show.
 """
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from playground.data import DATASETS, FEATURES
 from playground.engine.activations import ACTIVATIONS
 from playground.engine.losses import OUTPUTS
 from playground.engine.network import INITIALISATIONS
 from playground.engine.optimizers import OPTIMIZERS
+from playground.training.settings import Knob, Settings, choice, flag, items, number, whole
 
 #: The learning rates offered by the page (log scale, as in TensorFlow Playground, extended).
 LEARNING_RATES = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+#: Moving-average factors offered for momentum, RMSProp's decay and Adam's beta1.
+AVERAGING_FACTORS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
+BETA2_FACTORS = (0.9, 0.99, 0.995, 0.999, 0.9999)
+#: Iterations per frame offered while playing.
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 MAX_HIDDEN_LAYERS = 10
 MAX_NEURONS = 64
 #: Datasets the config accepts: every built-in set, plus "csv" for the visitor's own file.
 DATASET_CHOICES = (*DATASETS, "csv")
+MAX_SEED = 2**31 - 1
+
+KNOBS: tuple[Knob, ...] = (
+    # Data
+    choice("dataset", "dataset", DATASET_CHOICES, rebuild=True),
+    whole("noise", "noise (%)", 0, 50, rebuild=True, step=5),
+    whole("n_points", "number of points", 50, 5000, rebuild=True, step=50),
+    whole("n_classes", "number of classes", 3, 6, rebuild=True),
+    whole("train_percent", "share of training data (%)", 10, 90, rebuild=True, step=5),
+    items("features", "input features", options=FEATURES, min_items=1, max_items=len(FEATURES), unique=True,
+          rebuild=True, widget="multiselect"),
+    choice("standardize", "standardisation", ("auto", "on", "off"), rebuild=True),
+    whole("data_seed", "data seed", 0, MAX_SEED, rebuild=True, widget=""),
+    # Network
+    items("hidden_layers", "hidden layers", low=1, high=MAX_NEURONS, min_items=0, max_items=MAX_HIDDEN_LAYERS,
+          rebuild=True),
+    choice("hidden_activation", "activation", tuple(ACTIVATIONS), rebuild=True),
+    items("layer_activations", "per-layer activations", options=tuple(ACTIVATIONS), min_items=0,
+          max_items=MAX_HIDDEN_LAYERS, rebuild=True),
+    choice("output", "output head", ("auto", *OUTPUTS), rebuild=True),
+    choice("loss", "loss", ("auto", "cross_entropy", "squared_error"), rebuild=True),
+    choice("init", "initial weights", INITIALISATIONS, rebuild=True),
+    whole("seed", "seed", 0, MAX_SEED, rebuild=True, widget="number"),
+    # Training
+    number("learning_rate", "learning rate", 1e-5, 10.0, rebuild=False, offered=LEARNING_RATES),
+    choice("optimizer", "optimizer", tuple(OPTIMIZERS), rebuild=False),
+    number("momentum", "momentum", 0.0, 0.999, rebuild=False, offered=AVERAGING_FACTORS),
+    number("decay", "decay", 0.0, 0.999, rebuild=False, offered=AVERAGING_FACTORS),
+    number("beta1", "β1", 0.0, 0.999, rebuild=False, offered=AVERAGING_FACTORS),
+    number("beta2", "β2", 0.0, 0.9999, rebuild=False, offered=BETA2_FACTORS),
+    whole("batch_size", "batch size", 1, 5000, rebuild=False, widget="number"),
+    choice("regularization", "regularization", ("none", "l1", "l2"), rebuild=False),
+    number("regularization_rate", "regularization rate", 0.0, 10.0, rebuild=False, offered=REGULARIZATION_RATES),
+    number("dropout", "dropout", 0.0, 0.9, rebuild=False, widget="slider", step=0.05),
+    # View
+    whole("speed", "speed", 1, 1000, rebuild=False, widget="select_slider", offered=SPEEDS),
+    flag("show_test", "show test data", widget="checkbox"),
+    flag("discretize", "discretize output"),
+    flag("log_scale", "log-scale loss"),
+    whole("x_axis", "input across", 0, 99, rebuild=False, widget="select"),
+    whole("y_axis", "input up", 0, 99, rebuild=False, widget="select"),
+)
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(Settings):
     """One complete playground set-up. Field docs give the allowed values (see ``KNOBS``)."""
+
+    KNOBS: ClassVar[tuple[Knob, ...]] = KNOBS
+    URL_PREFIX: ClassVar[str] = ""
 
     # Data
     dataset: str = "circle"
@@ -95,204 +145,82 @@ class Config:
             "adam": {"beta1": self.beta1, "beta2": self.beta2},
         }[self.optimizer]
 
-    def with_changes(self, **changes: Any) -> Config:
-        """A copy with some fields changed, each validated (ValueError if not allowed)."""
-        for name, value in changes.items():
-            KNOB_BY_NAME[name].check(value)
-        return replace(self, **changes)
+    def bounds(self, knob: Knob) -> tuple[float, float]:
+        """The number of classes allowed depends on the dataset (blobs, spirals)."""
+        info = DATASETS.get(self.dataset)
+        if knob.name == "n_classes" and info is not None and info.has_n_classes:
+            return info.n_classes_range
+        return knob.low, knob.high
+
+    def adjust(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """A new dataset keeps the number of classes within its own range."""
+        info = DATASETS.get(changes.get("dataset", self.dataset))
+        if "dataset" in changes and "n_classes" not in changes and info is not None and info.has_n_classes:
+            low, high = info.n_classes_range
+            changes["n_classes"] = min(max(self.n_classes, low), high)
+        return changes
+
+    def to_query(self) -> dict[str, str]:
+        """The URL parameters; an uploaded file cannot travel in a link, so "csv" is written as
+        the default dataset."""
+        query = super().to_query()
+        if self.dataset == "csv":
+            query["dataset"] = Config().dataset
+        return query
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any], base: Config | None = None,
+                   ignore: Iterable[str] = ()) -> tuple[Config, list[str]]:
+        """See ``Settings.from_query``; a link naming "csv" shows the default data (the file
+        is not in the link)."""
+        config, notices = super().from_query(params, base, ignore)
+        if config.dataset == "csv":
+            config = config.with_changes(dataset=Config().dataset)
+            notices.append("A link cannot carry an uploaded CSV file: showing the default data instead.")
+        return config, notices
+
+    @classmethod
+    def start_from(cls, params: Mapping[str, str], base: Config) -> tuple[Config, list[str], set[str]]:
+        """A ``preset`` parameter naming one of ``PRESETS`` replaces ``base`` with that preset."""
+        if PRESET_PARAMETER not in params:
+            return base, [], set()
+        name = params[PRESET_PARAMETER]
+        if name in PRESETS:
+            return PRESETS[name].config, [], {PRESET_PARAMETER}
+        return base, [f"Ignored the unknown preset {name[:40]!r} in the link; the presets are "
+                      f"{', '.join(PRESETS)}."], {PRESET_PARAMETER}
 
 
-# ---------------------------------------------------------------------------- knobs --
-@dataclass(frozen=True)
-class Knob:
-    """One setting: how to check a value, and how to write it to and read it from a URL."""
-
-    name: str
-    check: Callable[[Any], None]          # raises ValueError when the value is not allowed
-    parse: Callable[[str], Any]           # URL text -> value (may raise ValueError)
-    format: Callable[[Any], str]          # value -> URL text
-    rebuild: bool                          # does a change need a new network?
-
-
-def _choice(options) -> Callable[[Any], None]:
-    def check(value):
-        if value not in options:
-            raise ValueError(f"{value!r} is not one of: {', '.join(map(str, options))}")
-    return check
-
-
-def _int_range(low: int, high: int) -> Callable[[Any], None]:
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{value!r} is not a whole number from {low} to {high}")
-    return check
-
-
-def _float_range(low: float, high: float) -> Callable[[Any], None]:
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or not low <= value <= high:
-            raise ValueError(f"{value!r} is not a number from {low:g} to {high:g}")
-    return check
-
-
-def _bool_check(value):
-    if not isinstance(value, bool):
-        raise ValueError(f"{value!r} is not true or false")
-
-
-def _tuple_of(item_check: Callable[[Any], None], min_len: int, max_len: int) -> Callable[[Any], None]:
-    def check(value):
-        if not isinstance(value, tuple) or not min_len <= len(value) <= max_len:
-            raise ValueError(f"{value!r} is not a list of {min_len} to {max_len} items")
-        for item in value:
-            item_check(item)
-    return check
-
-
-def _features_check(value):
-    _tuple_of(_choice(FEATURES), 1, len(FEATURES))(value)
-    if len(set(value)) != len(value):
-        raise ValueError(f"{value!r} names a feature twice")
-
-
-def _parse_bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"{text!r} is not true or false")
-
-
-def _parse_tuple(item_parse: Callable[[str], Any]) -> Callable[[str], tuple]:
-    def parse(text: str) -> tuple:
-        text = text.strip()
-        return tuple(item_parse(part) for part in text.split(",")) if text else ()
-    return parse
-
-
-def _format_float(value: float) -> str:
-    return repr(float(value))
-
-
-def _format_tuple(value: tuple) -> str:
-    return ",".join(str(v) for v in value)
-
-
-def _knob(name, check, parse, rebuild, format=str) -> Knob:
-    return Knob(name, check, parse, format, rebuild)
-
-
-_str, _int = str.strip, int
-KNOBS: tuple[Knob, ...] = (
-    _knob("dataset", _choice(DATASET_CHOICES), _str, True),
-    _knob("noise", _int_range(0, 50), _int, True),
-    _knob("n_points", _int_range(50, 5000), _int, True),
-    _knob("n_classes", _int_range(3, 6), _int, True),
-    _knob("train_percent", _int_range(10, 90), _int, True),
-    _knob("features", _features_check, _parse_tuple(_str), True, _format_tuple),
-    _knob("standardize", _choice(("auto", "on", "off")), _str, True),
-    _knob("data_seed", _int_range(0, 2**31 - 1), _int, True),
-    _knob("hidden_layers", _tuple_of(_int_range(1, MAX_NEURONS), 0, MAX_HIDDEN_LAYERS),
-          _parse_tuple(int), True, _format_tuple),
-    _knob("hidden_activation", _choice(tuple(ACTIVATIONS)), _str, True),
-    _knob("layer_activations", _tuple_of(_choice(tuple(ACTIVATIONS)), 0, MAX_HIDDEN_LAYERS),
-          _parse_tuple(_str), True, _format_tuple),
-    _knob("output", _choice(("auto", *OUTPUTS)), _str, True),
-    _knob("loss", _choice(("auto", "cross_entropy", "squared_error")), _str, True),
-    _knob("init", _choice(INITIALISATIONS), _str, True),
-    _knob("seed", _int_range(0, 2**31 - 1), _int, True),
-    _knob("learning_rate", _float_range(1e-5, 10.0), float, False, _format_float),
-    _knob("optimizer", _choice(tuple(OPTIMIZERS)), _str, False),
-    _knob("momentum", _float_range(0.0, 0.999), float, False, _format_float),
-    _knob("decay", _float_range(0.0, 0.999), float, False, _format_float),
-    _knob("beta1", _float_range(0.0, 0.999), float, False, _format_float),
-    _knob("beta2", _float_range(0.0, 0.9999), float, False, _format_float),
-    _knob("batch_size", _int_range(1, 5000), _int, False),
-    _knob("regularization", _choice(("none", "l1", "l2")), _str, False),
-    _knob("regularization_rate", _float_range(0.0, 10.0), float, False, _format_float),
-    _knob("dropout", _float_range(0.0, 0.9), float, False, _format_float),
-    _knob("speed", _int_range(1, 1000), _int, False),
-    _knob("show_test", _bool_check, _parse_bool, False, lambda v: "1" if v else "0"),
-    _knob("discretize", _bool_check, _parse_bool, False, lambda v: "1" if v else "0"),
-    _knob("log_scale", _bool_check, _parse_bool, False, lambda v: "1" if v else "0"),
-    _knob("x_axis", _int_range(0, 99), _int, False),
-    _knob("y_axis", _int_range(0, 99), _int, False),
-)
+Config.check_knobs_match_fields()
 KNOB_BY_NAME: dict[str, Knob] = {k.name: k for k in KNOBS}
-REBUILD_FIELDS = frozenset(k.name for k in KNOBS if k.rebuild)
+REBUILD_FIELDS = Config.rebuild_fields()
 #: Knobs that change only what is shown, not the data, network or training.
 VIEW_FIELDS = frozenset(("speed", "show_test", "discretize", "log_scale", "x_axis", "y_axis"))
-assert list(KNOB_BY_NAME) == [f.name for f in fields(Config)], "KNOBS and Config fields must match"
-
 DEFAULT = Config()
-
-
-def validate(config: Config) -> Config:
-    """Check every field of ``config``; raise ValueError naming the first bad one."""
-    for knob in KNOBS:
-        try:
-            knob.check(getattr(config, knob.name))
-        except ValueError as error:
-            raise ValueError(f"{knob.name}: {error}") from None
-    return config
-
-
-def needs_rebuild(old: Config, new: Config) -> bool:
-    """True when going from ``old`` to ``new`` changes data, features or architecture."""
-    return any(getattr(old, name) != getattr(new, name) for name in REBUILD_FIELDS)
-
-
-# ------------------------------------------------------------------------------ URL --
-def to_query(config: Config) -> dict[str, str]:
-    """Every setting as URL query parameters (seed included), in ``KNOBS`` order."""
-    return {k.name: k.format(getattr(config, k.name)) for k in KNOBS}
-
-
 #: The URL parameter naming a preset to start from (``?preset=hard_spiral``: a short link for
 #: a class); the other parameters of the URL change it.
 PRESET_PARAMETER = "preset"
 
 
-def _last(raw: Any) -> Any:
-    """A repeated query parameter's last value."""
-    return raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
+def validate(config: Config) -> Config:
+    """Check every field of ``config``; raise ValueError naming the first bad one."""
+    return config.validate()
 
 
-def from_query(params: Mapping[str, Any], base: Config = DEFAULT) -> tuple[Config, list[str]]:
-    """Read settings from URL query parameters; never raises.
+def needs_rebuild(old: Config, new: Config) -> bool:
+    """True when going from ``old`` to ``new`` changes data, features or architecture."""
+    return Config.needs_rebuild(old, new)
 
-    A ``preset`` parameter naming one of ``PRESETS`` replaces ``base`` with that preset.
-    Returns the config and a list of notices, one per parameter that was unknown or not
-    allowed (each such parameter keeps its value from ``base``).
-    """
-    values: dict[str, Any] = {}
-    notices: list[str] = []
-    if PRESET_PARAMETER in params:
-        name = str(_last(params[PRESET_PARAMETER]))
-        if name in PRESETS:
-            base = PRESETS[name].config
-        else:
-            notices.append(f"Ignored the unknown preset {name[:40]!r} in the URL; "
-                           f"the presets are {', '.join(PRESETS)}.")
-    for name, raw in params.items():
-        if name == PRESET_PARAMETER:
-            continue
-        text = _last(raw)
-        knob = KNOB_BY_NAME.get(str(name))
-        if knob is None:
-            notices.append(f"Ignored the unknown URL parameter {str(name)[:40]!r}.")
-            continue
-        try:
-            value = knob.parse(str(text)[:500])
-            knob.check(value)
-        except (ValueError, TypeError, OverflowError) as error:
-            notices.append(f"URL parameter {name!r} was not valid ({str(error)[:120]}); "
-                           f"using {knob.format(getattr(base, name))!r} instead.")
-            continue
-        values[name] = value
-    return replace(base, **values), notices
+
+def to_query(config: Config) -> dict[str, str]:
+    """Every setting as URL query parameters (seed included), in ``KNOBS`` order."""
+    return config.to_query()
+
+
+def from_query(params: Mapping[str, Any], base: Config = DEFAULT, ignore=()) -> tuple[Config, list[str]]:
+    """Read settings from URL query parameters; never raises (see ``Settings.from_query``)."""
+    return Config.from_query(params, base, ignore)
+
 
 
 # -------------------------------------------------------------------------- presets --

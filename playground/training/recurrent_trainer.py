@@ -26,152 +26,22 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from playground.data.sequences import SequenceTask, get_task, load_corpus
+from playground.data.sequences import load_corpus
 from playground.engine.optimizers import make_optimizer
 from playground.engine.recurrent import CELLS, LSTM
 from playground.engine.sequence_model import SequenceModel
 from playground.training.history import History
+from playground.training.recurrent_settings import RecurrentSettings, needs_rebuild, validate
 
-MIN_HIDDEN, MAX_HIDDEN = 1, 128
-MIN_BATCH, MAX_BATCH = 1, 256
-MIN_LEARNING_RATE, MAX_LEARNING_RATE = 1e-5, 10.0
-MAX_CLIP_NORM = 1000.0
-OPTIMIZER_CHOICES = ("adam", "sgd")
 VALIDATION_SIZE = 128
 VALIDATION_EVERY = 50
 MAX_SIDE_BY_SIDE_ITERATIONS = 2000
 EXPLODED = 1e6      # a training loss this many times the trivial predictor's stops training
 SIDE_BY_SIDE_POINTS = 20
-# Settings that change the model or its data: a change builds a new trainer. The others
-# (learning rate, optimizer, clipping, truncation, batch size) apply to the running model.
-REBUILD_FIELDS = ("task", "cell", "hidden_size", "length", "seed")
-
-
-@dataclass(frozen=True)
-class RecurrentSettings:
-    """Every knob of the recurrent lab.
-
-    Attributes
-    ----------
-    task : str
-        A key of :data:`playground.data.sequences.SEQUENCE_TASKS`.
-    cell : {"rnn", "lstm"}
-    hidden_size : int
-        H, 1 to 128.
-    length : int
-        Sequence length T, within the task's range (adding problem: 10 to 200).
-    learning_rate : float
-    optimizer : {"adam", "sgd"}
-    clip_norm : float
-        Clip all gradients together to this global norm; 0 for no clipping.
-    truncation : int
-        Backpropagate through at most k steps; 0 for full BPTT.
-    batch_size : int
-        Sequences per training batch.
-    seed : int
-        Seeds the initial parameters and the training batches.
-    """
-
-    task: str = "adding"
-    cell: str = "lstm"
-    hidden_size: int = 32
-    length: int = 100
-    learning_rate: float = 0.01
-    optimizer: str = "adam"
-    clip_norm: float = 1.0
-    truncation: int = 0
-    batch_size: int = 32
-    seed: int = 0
-
-    @property
-    def sequence_task(self) -> SequenceTask:
-        return get_task(self.task)
-
-    def with_changes(self, **changes) -> RecurrentSettings:
-        """A validated copy with some fields changed.
-
-        A new task with no ``length`` given takes the task's default T; a shorter T lowers
-        the truncation to T if it was longer.
-        """
-        if "task" in changes and "length" not in changes and changes["task"] != self.task:
-            changes["length"] = get_task(changes["task"]).default_length
-        if "length" in changes and "truncation" not in changes:
-            changes["truncation"] = min(self.truncation, changes["length"])
-        return validate(replace(self, **changes))
-
-
-def _whole(name: str, value, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-
-
-def validate(settings: RecurrentSettings) -> RecurrentSettings:
-    """Return ``settings`` unchanged if every field is allowed; otherwise raise ValueError."""
-    task = get_task(settings.task)          # DataError (a ValueError) names the valid tasks
-    if settings.cell not in CELLS:
-        raise ValueError(f"unknown cell {settings.cell!r}; choose one of: {', '.join(CELLS)}")
-    _whole("hidden size", settings.hidden_size, MIN_HIDDEN, MAX_HIDDEN)
-    _whole(f"sequence length for {task.label}", settings.length, task.min_length, task.max_length)
-    _whole("truncation", settings.truncation, 0, settings.length)
-    _whole("batch size", settings.batch_size, MIN_BATCH, MAX_BATCH)
-    _whole("seed", settings.seed, 0, 2**31 - 1)
-    if settings.optimizer not in OPTIMIZER_CHOICES:
-        raise ValueError(f"unknown optimizer {settings.optimizer!r}; choose one of: "
-                         f"{', '.join(OPTIMIZER_CHOICES)}")
-    if not MIN_LEARNING_RATE <= settings.learning_rate <= MAX_LEARNING_RATE:
-        raise ValueError(f"learning rate must be between {MIN_LEARNING_RATE:g} and {MAX_LEARNING_RATE:g}, "
-                         f"got {settings.learning_rate!r}")
-    if not 0 <= settings.clip_norm <= MAX_CLIP_NORM:
-        raise ValueError(f"clipping norm must be between 0 (off) and {MAX_CLIP_NORM:g}, "
-                         f"got {settings.clip_norm!r}")
-    return settings
-
-
-#: URL query parameters of the lab are its field names with this prefix (the playground page's
-#: parameters are unprefixed, so both can share one address bar).
-URL_PREFIX = "rl_"
-
-
-def to_query(settings: RecurrentSettings) -> dict[str, str]:
-    """Every setting as URL query parameters ``rl_<field>``."""
-    return {f"{URL_PREFIX}{field.name}": str(getattr(settings, field.name)) for field in fields(settings)}
-
-
-def from_query(params, base: RecurrentSettings | None = None) -> tuple[RecurrentSettings, list[str]]:
-    """Read ``rl_`` parameters onto ``base`` (the defaults); never raises.
-
-    A value of the wrong type or out of range keeps the base's value and adds a notice.
-    Parameters without the prefix belong to the playground page and are ignored.
-    """
-    settings = base or defaults_for("adding")
-    notices: list[str] = []
-    types = {field.name: type(getattr(settings, field.name)) for field in fields(settings)}
-    wanted = {str(k)[len(URL_PREFIX):]: (v[-1] if isinstance(v, (list, tuple)) and v else v)
-              for k, v in params.items() if str(k).startswith(URL_PREFIX)}
-    for name in ("task", *[n for n in wanted if n != "task"]):     # the task first: it sets T's range
-        if name not in wanted:
-            continue
-        if name not in types:
-            notices.append(f"Ignored the unknown URL parameter {URL_PREFIX + name[:40]!r}.")
-            continue
-        try:
-            settings = settings.with_changes(**{name: types[name](str(wanted[name])[:100])})
-        except (ValueError, TypeError, OverflowError) as error:
-            notices.append(f"URL parameter {URL_PREFIX + name!r} was not valid ({str(error)[:120]}); "
-                           f"using {getattr(settings, name)!r} instead.")
-    return settings, notices
-
-
-def defaults_for(task_name: str, **changes) -> RecurrentSettings:
-    """The default settings with ``task_name`` at its default sequence length."""
-    return validate(replace(RecurrentSettings(), **{"task": task_name,
-                                                    "length": get_task(task_name).default_length, **changes}))
 
 
 @dataclass(frozen=True)
@@ -374,11 +244,6 @@ class RecurrentTrainer:
         return corpus.decode(codes)
 
 
-def needs_rebuild(old: RecurrentSettings, new: RecurrentSettings) -> bool:
-    """True when going from ``old`` to ``new`` needs a new model (see ``REBUILD_FIELDS``)."""
-    return any(getattr(old, name) != getattr(new, name) for name in REBUILD_FIELDS)
-
-
 @dataclass(frozen=True)
 class SideBySide:
     """An RNN and an LSTM trained on the same task, data and budget.
@@ -417,7 +282,10 @@ def train_side_by_side(settings: RecurrentSettings, iterations: int, *,
     about that many points however short the run); after ``max_seconds`` of wall time no
     new turn starts, so both stop at the same iteration (after one turn at least).
     """
-    _whole("side-by-side iterations", iterations, 1, MAX_SIDE_BY_SIDE_ITERATIONS)
+    if isinstance(iterations, bool) or not isinstance(iterations, int) \
+            or not 1 <= iterations <= MAX_SIDE_BY_SIDE_ITERATIONS:
+        raise ValueError(f"side-by-side iterations must be between 1 and {MAX_SIDE_BY_SIDE_ITERATIONS}, "
+                         f"got {iterations!r}")
     deadline = None if max_seconds is None else time.perf_counter() + max_seconds
     chunk = math.ceil(iterations / SIDE_BY_SIDE_POINTS)
     trainers = {cell: RecurrentTrainer(validate(replace(settings, cell=cell))) for cell in CELLS}

@@ -310,6 +310,11 @@ class Trainer:
         self.load_parameters(weights, biases)
 
     # -- live settings -----------------------------------------------------------------------
+    @property
+    def settings(self) -> Config:
+        """The config, under the name every page's trainer uses (``ui.session``)."""
+        return self.config
+
     def apply_settings(self, config: Config) -> None:
         """Apply a change of learning rate, optimizer, batch size, regularization or dropout.
 

@@ -11,7 +11,7 @@ import streamlit as st
 from playground.data import DATASETS, build_dataset
 from playground.notebook.model_io import ModelFormatError, model_from_json, model_to_json
 from playground.training import config as cfg
-from playground.ui import session
+from playground.ui.session import PLAYGROUND as session
 
 PENDING_MODEL = "pending_model"
 
@@ -73,7 +73,7 @@ def _open_model(data: bytes) -> None:
         return
     st.session_state["model_error"] = None
     try:
-        session.set_config(_config_for(loaded, session.config()))
+        session.set_settings(_config_for(loaded, session.settings()))
     except ValueError as error:
         st.session_state["model_error"] = f"The model's settings are not valid here: {error}"
         return

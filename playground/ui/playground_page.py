@@ -27,12 +27,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from playground.data import DataError, load_csv
 from playground.training import config as cfg
-from playground.ui import session
+from playground.training.config import Config
+from playground.training.trainer import Trainer
 from playground.ui.downloads import apply_pending_model, downloads
 from playground.ui.live_chart import live_chart
 from playground.ui.rewind import rewind
-from playground.ui.sidebar import SPEEDS, sidebar
+from playground.ui.session import PLAYGROUND as session
+from playground.ui.sidebar import CSV, sidebar
 from playground.ui.training_view import (
     Counter,
     apply_style,
@@ -75,9 +78,43 @@ REGIONS_HEIGHT = 290
 CURVES_HEIGHT = 180
 
 
+# -- the trainer -------------------------------------------------------------------------------
+def build_trainer(config: Config) -> Trainer | None:
+    """A new trainer for ``config`` (on the uploaded table for "csv"); a problem with the data
+    is kept for the page to show. Axes that the new data does not have fall back to valid ones."""
+    try:
+        if config.dataset == "csv":
+            upload = st.session_state.get(CSV)
+            if not upload:
+                session.build_failed("Upload a CSV file to train on your own data.")
+                return None
+            dataset = load_csv(upload["data"], upload.get("target"), task=upload.get("task"),
+                               drop_non_numeric=upload.get("drop_non_numeric", False),
+                               drop_missing_rows=upload.get("drop_missing_rows", False),
+                               train_fraction=config.train_percent / 100, seed=config.data_seed,
+                               standardize=config.standardize != "off", name=upload["name"])
+            trainer = Trainer(config, dataset=dataset)
+        else:
+            trainer = Trainer(config)
+    except DataError as error:
+        source = f"{st.session_state[CSV]['name']}: " if config.dataset == "csv" else ""
+        session.build_failed(f"{source}{error}")
+        return None
+    except ValueError as error:
+        session.build_failed(f"This set-up cannot be built: {error}")
+        return None
+    if trainer.head_notice:
+        session.add_notice(trainer.head_notice)
+    view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
+    if (view.x_axis, view.y_axis) != (config.x_axis, config.y_axis):
+        session.change(x_axis=view.x_axis, y_axis=view.y_axis)
+        trainer.apply_settings(session.settings())
+    return trainer
+
+
 # -- architecture controls beside the diagram ------------------------------------------------
 def _change_layers(delta: int) -> None:
-    config = session.config()
+    config = session.settings()
     layers = list(config.hidden_layers)
     if delta > 0 and len(layers) < cfg.MAX_HIDDEN_LAYERS:
         layers.append(layers[-1] if layers else 4)
@@ -86,14 +123,14 @@ def _change_layers(delta: int) -> None:
     activations = config.layer_activations[:len(layers)] if config.layer_activations else ()
     if activations and len(activations) < len(layers):
         activations = (*activations, config.hidden_activation)
-    session.set_config(config.with_changes(hidden_layers=tuple(layers), layer_activations=activations))
+    session.change(hidden_layers=tuple(layers), layer_activations=activations)
 
 
 def _change_neurons(layer: int, delta: int) -> None:
-    config = session.config()
+    config = session.settings()
     layers = list(config.hidden_layers)
     layers[layer] = min(cfg.MAX_NEURONS, max(1, layers[layer] + delta))
-    session.set_config(config.with_changes(hidden_layers=tuple(layers)))
+    session.change(hidden_layers=tuple(layers))
 
 
 def architecture_controls() -> None:
@@ -102,7 +139,7 @@ def architecture_controls() -> None:
     Up to ``PER_LAYER_BUTTONS`` hidden layers every layer gets its own buttons; beyond that
     (they would not fit a projector's width) one pair acts on the layer picked in a menu.
     """
-    layers = session.config().hidden_layers
+    layers = session.settings().hidden_layers
     many = len(layers) > PER_LAYER_BUTTONS
     columns = st.columns([2.0] + ([2.6] if many else [1] * max(len(layers), 1)), vertical_alignment="center",
                          gap="small")
@@ -138,7 +175,7 @@ def _neuron_buttons(minus, count, plus, index: int, layers: tuple[int, ...]) -> 
 def _counters(trainer) -> list[Counter]:
     """The toolbar's counters, each with its change since the last frame."""
     metrics = trainer.metrics
-    previous = st.session_state.get("previous_metrics") or metrics
+    previous = st.session_state.get(session.previous_metrics_key) or metrics
     moved = metrics["iteration"] != previous.get("iteration")
     counters = [Counter("Iteration", f"{metrics['iteration']:,}"), Counter("Epoch", f"{metrics['epoch']:,}")]
     if trainer.task == "classification":
@@ -211,55 +248,41 @@ def _train_ahead(trainer, config) -> None:
     diagrams, regions = _frames(trainer, config, FRAMES_PER_RUN, advance=True)
     st.session_state[TRAINED_AHEAD] = _TrainedAhead((trainer, trainer.iteration, config), diagrams, regions)
     if trainer.diverged:
-        stop_playing(session.PLAYING)
+        stop_playing(session.playing_key)
 
 
-def _reset() -> None:
-    session.request_rebuild()
-    st.session_state[session.PLAYING] = False
-
-
-def _set_speed() -> None:
-    session.set_config(session.config().with_changes(speed=st.session_state["toolbar_speed"]), sync_widgets=False)
 
 
 def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     """Play/Pause, Step, Step epoch, Reset and speed; returns (step clicked, epoch clicked)."""
-    config = session.config()
     play, step, epoch, reset, speed = st.columns([1.1, 1, 1.2, 1, 2.2], vertical_alignment="bottom")
-    play_pause_button(play, session.PLAYING, key="play")
+    play_pause_button(play, session.playing_key, key="play")
     stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update",
                           disabled=playing)
     epoch_clicked = epoch.button("Step epoch", key="step_epoch", width="stretch", disabled=playing,
                                  help=f"One pass over the training data ({trainer.iterations_per_epoch} iterations)")
     reset.button("Reset", key="reset", width="stretch", help="The same seed gives the same initial network",
-                 on_click=_reset)
-    if "toolbar_speed" not in st.session_state or st.session_state["toolbar_speed"] != config.speed:
-        st.session_state["toolbar_speed"] = config.speed
-    speed.select_slider("Speed (iterations per frame)", options=_speed_options(config.speed), key="toolbar_speed",
-                        on_change=_set_speed)
+                 on_click=session.reset)
+    with speed:
+        session.bind("speed", "Speed (iterations per frame)")
     return stepped, epoch_clicked
-
-
-def _speed_options(current: int) -> list[int]:
-    return sorted({*SPEEDS, current})
 
 
 def training_view() -> None:
     """The fragment's body: act on the toolbar, train, and draw."""
-    follow_play_state(session.PLAYING)
-    trainer = session.trainer()
+    follow_play_state(session.playing_key)
+    trainer = session.trainer(build_trainer)
     if trainer is None:
-        problem = st.session_state.get(session.BUILD_ERROR)
-        if session.config().dataset == "csv" and not st.session_state.get(session.CSV):
+        problem = session.build_error()
+        if session.settings().dataset == "csv" and not st.session_state.get(CSV):
             st.info("Upload a CSV file in the sidebar to train on your own data. "
                     "Each row is an example; choose the column to predict.")
         else:
             st.error(problem or "This set-up could not be built.")
         return
-    playing = st.session_state.get(session.PLAYING, False)
+    playing = session.playing()
     stepped, epoch_clicked = toolbar(trainer, playing)
-    config = session.config()
+    config = session.settings()
     epoch_ran = epoch_asked = 0
     if stepped:
         trainer.step(1)
@@ -269,12 +292,12 @@ def training_view() -> None:
     diagrams, regions = _frames_to_show(trainer, config, playing)
     if trainer.diverged:
         st.error(trainer.diverged)
-        stop_playing(session.PLAYING)
+        stop_playing(session.playing_key)
     elif epoch_ran < epoch_asked:
         st.info(f"Ran {epoch_ran:,} of this epoch's {epoch_asked:,} iterations: one click trains for at most "
                 f"{STEP_SECONDS:g} seconds on this shared server. Press Step epoch again to finish it.")
     counter_row(_counters(trainer))
-    st.session_state["previous_metrics"] = trainer.metrics
+    st.session_state[session.previous_metrics_key] = trainer.metrics
 
     interval = FRAME_INTERVAL_MS
     left, right = st.columns([1.15, 1], gap="medium")
@@ -300,38 +323,29 @@ def view_options(trainer) -> None:
     """Toggles for what the charts show (outside the fragment: they rebuild the view)."""
     if trainer is None:
         return
-    config = session.config()
     columns = st.columns(4)
     with columns[0]:
-        session.bind("discretize", st.toggle, "Discretize output")
+        session.bind("discretize", "Discretize output")
     with columns[1]:
-        session.bind("log_scale", st.toggle, "Log-scale loss")
+        session.bind("log_scale", "Log-scale loss")
     n_inputs = trainer.dataset.raw_train.shape[1]
     if n_inputs > 2:
-        view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
-        if (view.x_axis, view.y_axis) != (config.x_axis, config.y_axis):
-            session.set_config(config.with_changes(x_axis=view.x_axis, y_axis=view.y_axis))
         names = trainer.dataset.input_names
         with columns[2]:
-            session.bind("x_axis", st.selectbox, "Across", options=list(range(n_inputs)),
-                         format_func=lambda i: names[i])
+            session.bind("x_axis", "Across", options=range(n_inputs), format_func=lambda i: names[i])
         with columns[3]:
-            session.bind("y_axis", st.selectbox, "Up", options=list(range(n_inputs)),
-                         format_func=lambda i: names[i])
+            session.bind("y_axis", "Up", options=range(n_inputs), format_func=lambda i: names[i])
 
 
 def page() -> None:
     """The whole playground page."""
     apply_style()
-    session.config()
-    trainer = session.trainer()
+    trainer = session.trainer(build_trainer)
     sidebar(trainer)
-    trainer = session.trainer()        # settings written while drawing the sidebar
     apply_pending_model(trainer)
     session.sync_url()
-    for notice, good_news in session.take_notices():
-        st.toast(notice) if good_news else st.warning(notice)
-    run_fragment(training_view, session.PLAYING, FRAME_SECONDS, can_play=trainer is not None)
+    session.show_notices()
+    run_fragment(training_view, session.playing_key, FRAME_SECONDS, can_play=trainer is not None)
     view_options(trainer)
     left, right = st.columns(2)
     with left:

@@ -15,19 +15,15 @@ import time
 import streamlit as st
 
 from playground.data.sequences import SEQUENCE_TASKS, load_corpus
+from playground.training.recurrent_settings import RecurrentSettings
 from playground.training.recurrent_trainer import (
-    MAX_HIDDEN,
     MAX_SIDE_BY_SIDE_ITERATIONS,
-    MIN_HIDDEN,
-    RecurrentSettings,
     RecurrentTrainer,
     SequenceView,
-    from_query,
-    needs_rebuild,
-    to_query,
     train_side_by_side,
 )
 from playground.ui.live_chart import live_chart
+from playground.ui.session import LAB as session
 from playground.ui.training_view import (
     Counter,
     apply_style,
@@ -38,17 +34,9 @@ from playground.ui.training_view import (
     play_pause_button,
     run_fragment,
     stop_playing,
-    with_current,
 )
 from playground.viz import recurrent as views
 
-SETTINGS = "rl_settings"
-TRAINER = "rl_trainer"
-PLAYING = "rl_playing"
-REBUILD = "rl_rebuild"
-BUILD_ERROR = "rl_build_error"
-NOTICES = "rl_notices"
-PREVIOUS = "rl_previous_metrics"
 SPEED = "rl_speed"
 SIDE_BY_SIDE = "rl_side_result"
 SAMPLE = "rl_sample"
@@ -68,10 +56,6 @@ STEP_SECONDS = 10.0
 SIDE_BY_SIDE_SECONDS = 120.0
 SPEEDS = (1, 2, 5, 10, 20, 50, 100)
 DEFAULT_SPEED = 10
-MAX_SHOWN_LENGTH = 200          # longest T offered by the slider (the engine allows more)
-LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-CLIP_NORMS = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0, 100.0)
-BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 CELL_LABELS = {"rnn": "RNN (tanh)", "lstm": "LSTM"}
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "SGD"}
 LOSS_HEIGHT = 215
@@ -85,115 +69,43 @@ TEXT_SHOWN = 240                # characters of validation text coloured by a hi
 SAMPLE_LENGTH = 200
 
 
-# -- settings -----------------------------------------------------------------------------------
-def settings() -> RecurrentSettings:
-    """The visitor's settings (the defaults on their first visit)."""
-    if SETTINGS not in st.session_state:
-        read, notices = from_query(st.query_params.to_dict())
-        st.session_state[SETTINGS] = read
-        st.session_state[PLAYING] = False
-        st.session_state.setdefault(NOTICES, []).extend(notices)
-    return st.session_state[SETTINGS]
-
-
-def _sync_url() -> None:
-    """Keep the lab's settings in the address bar, so a link reproduces the set-up."""
-    query = to_query(settings())
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
-
-
-def _widget_key(field: str) -> str:
-    return f"rl_w_{field}"
-
-
-def _sync_widgets(new: RecurrentSettings) -> None:
-    for field in RecurrentSettings.__dataclass_fields__:
-        key = _widget_key(field)
-        if key in st.session_state:
-            st.session_state[key] = getattr(new, field)
-
-
-def _on_change(field: str) -> None:
-    value = st.session_state[_widget_key(field)]
-    try:
-        new = settings().with_changes(**{field: value})
-    except ValueError as error:
-        st.session_state.setdefault(NOTICES, []).append(f"{field.replace('_', ' ').capitalize()}: {error}")
-        new = settings()
-    st.session_state[SETTINGS] = new
-    _sync_widgets(new)        # a new task may change T; a shorter T may lower the truncation
-
-
-def _bind(field: str, widget, label: str, **kwargs):
-    """Draw ``widget`` for a settings field; a change writes the field (validated)."""
-    key = _widget_key(field)
-    if key not in st.session_state:
-        st.session_state[key] = getattr(settings(), field)
-    return widget(label, key=key, on_change=_on_change, args=(field,), **kwargs)
-
-
 def sidebar() -> None:
-    """Every setting of the lab."""
-    current = settings()
-    task = current.sequence_task
+    """Every setting of the lab, each widget built from its knob."""
+    task = session.settings().sequence_task
     with st.sidebar:
         st.markdown("**Task**")
-        _bind("task", st.selectbox, "Task", options=list(SEQUENCE_TASKS),
-              format_func=lambda name: SEQUENCE_TASKS[name].label, label_visibility="collapsed")
+        session.bind("task", "Task", format_func=lambda name: SEQUENCE_TASKS[name].label,
+                     label_visibility="collapsed")
         st.caption(f"Baseline: {task.baseline_label}.")
-        _bind("length", st.slider, "Sequence length T", min_value=task.min_length,
-              max_value=min(task.max_length, MAX_SHOWN_LENGTH))
+        session.bind("length", "Sequence length T")
         st.markdown("**Model**")
-        _bind("cell", st.radio, "Cell", options=list(CELL_LABELS), format_func=CELL_LABELS.get,
-              horizontal=True)
-        _bind("hidden_size", st.slider, "Hidden units H", min_value=MIN_HIDDEN, max_value=MAX_HIDDEN)
+        session.bind("cell", "Cell", format_func=CELL_LABELS.get, horizontal=True)
+        session.bind("hidden_size", "Hidden units H")
         st.markdown("**Training**")
-        _bind("learning_rate", st.select_slider, "Learning rate",
-              options=with_current(LEARNING_RATES, current.learning_rate), format_func=lambda v: f"{v:g}")
-        _bind("optimizer", st.radio, "Optimizer", options=list(OPTIMIZER_LABELS),
-              format_func=OPTIMIZER_LABELS.get, horizontal=True)
-        _bind("clip_norm", st.select_slider, "Clip gradients to norm",
-              options=with_current(CLIP_NORMS, current.clip_norm),
-              format_func=lambda v: "off" if v == 0 else f"{v:g}",
-              help="All gradients together are scaled down to this global norm when larger.")
-        _bind("truncation", st.slider, "Truncate BPTT to k steps (0 = full)", min_value=0,
-              max_value=current.length, help="Backpropagate through at most k time steps.")
-        _bind("batch_size", st.select_slider, "Batch size", options=with_current(BATCH_SIZES, current.batch_size))
-        _bind("seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1,
-              help="The same seed gives the same initial model and the same batches.")
+        session.bind("learning_rate", "Learning rate", format_func=lambda v: f"{v:g}")
+        session.bind("optimizer", "Optimizer", format_func=OPTIMIZER_LABELS.get, horizontal=True)
+        session.bind("clip_norm", "Clip gradients to norm", format_func=lambda v: "off" if v == 0 else f"{v:g}",
+                     help="All gradients together are scaled down to this global norm when larger.")
+        session.bind("truncation", "Truncate BPTT to k steps (0 = full)",
+                     help="Backpropagate through at most k time steps.")
+        session.bind("batch_size", "Batch size")
+        session.bind("seed", "Seed", help="The same seed gives the same initial model and the same batches.")
 
 
-# -- the trainer ------------------------------------------------------------------------------
-def trainer() -> RecurrentTrainer | None:
-    """The visitor's trainer: rebuilt for a new task, cell, size, T or seed (or Reset),
-    updated in place for the other settings."""
-    current = settings()
-    existing: RecurrentTrainer | None = st.session_state.get(TRAINER)
-    if existing is None or needs_rebuild(existing.settings, current) or st.session_state.pop(REBUILD, False):
-        st.session_state[BUILD_ERROR] = None
-        try:
-            existing = RecurrentTrainer(current)
-        except ValueError as error:          # includes DataError (the bundled text unreadable, ...)
-            existing = None
-            st.session_state[BUILD_ERROR] = f"This set-up cannot be built: {error}"
-        st.session_state[TRAINER] = existing
-        st.session_state[PREVIOUS] = None
-    elif existing.settings != current:
-        existing.apply_settings(current)
-    return existing
+def build_trainer(settings: RecurrentSettings) -> RecurrentTrainer | None:
+    """A new trainer for ``settings``; a problem building it is kept for the page to show."""
+    try:
+        return RecurrentTrainer(settings)
+    except ValueError as error:          # includes DataError (the bundled text unreadable, ...)
+        session.build_failed(f"This set-up cannot be built: {error}")
+        return None
 
 
 # -- the training view ------------------------------------------------------------------------------
-def _reset() -> None:
-    st.session_state[REBUILD] = True
-    st.session_state[PLAYING] = False
-
-
 def toolbar(playing: bool) -> int:
     """Play/Pause, Step, Step ×N, Reset and N; returns the iterations asked for (0 for none)."""
     play, step, step_n, reset, speed = st.columns([1.1, 0.9, 1.1, 0.9, 2.4], vertical_alignment="bottom")
-    play_pause_button(play, PLAYING, key="rl_play")
+    play_pause_button(play, session.playing_key, key="rl_play")
     st.session_state.setdefault(SPEED, DEFAULT_SPEED)
     n = st.session_state[SPEED]
     stepped = step.button("Step", key="rl_step", width="stretch", disabled=playing,
@@ -201,7 +113,7 @@ def toolbar(playing: bool) -> int:
     stepped_n = step_n.button(f"Step ×{n}", key="rl_step_n", width="stretch", disabled=playing,
                               help=f"{n} iterations")
     reset.button("Reset", key="rl_reset", width="stretch", help="The same seed gives the same initial model",
-                 on_click=_reset)
+                 on_click=session.reset)
     speed.select_slider("Iterations per Step ×N and per frame of Play", options=SPEEDS, key=SPEED)
     return 1 if stepped else n if stepped_n else 0
 
@@ -209,7 +121,7 @@ def toolbar(playing: bool) -> int:
 def _counters(trainer: RecurrentTrainer) -> list[Counter]:
     """The toolbar's counters, each with its change since the last frame."""
     metrics = trainer.metrics
-    previous = st.session_state.get(PREVIOUS) or metrics
+    previous = st.session_state.get(session.previous_metrics_key) or metrics
     moved = metrics["iteration"] != previous["iteration"]
     task = trainer.task
     counters = [Counter("Iteration", f"{metrics['iteration']:,}")]
@@ -265,12 +177,12 @@ def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: 
 
 def training_view() -> None:
     """The fragment's body: act on the toolbar, train, and draw."""
-    follow_play_state(PLAYING)
-    trainer_ = trainer()
+    follow_play_state(session.playing_key)
+    trainer_ = session.trainer(build_trainer)
     if trainer_ is None:
-        st.error(st.session_state.get(BUILD_ERROR) or "This set-up cannot be built.")
+        st.error(session.build_error() or "This set-up cannot be built.")
         return
-    playing = st.session_state.get(PLAYING, False)
+    playing = session.playing()
     asked = toolbar(playing)
     start, started_at = trainer_.iteration, time.perf_counter()
     if playing:
@@ -283,13 +195,13 @@ def training_view() -> None:
     interval = int(900 * max(FRAME_SECONDS, time.perf_counter() - started_at) / len(frames["loss"]))
     if trainer_.diverged:
         st.error(trainer_.diverged)
-        stop_playing(PLAYING)
+        stop_playing(session.playing_key)
     elif asked and trainer_.iteration - start < asked:
         st.info(f"Ran {trainer_.iteration - start:,} of {asked:,} iterations: one click trains for at most "
                 f"{STEP_SECONDS:g} seconds on this shared server. This model is slow to train; press again "
                 "to go on, or choose a smaller one.")
     counter_row(_counters(trainer_))
-    st.session_state[PREVIOUS] = trainer_.metrics
+    st.session_state[session.previous_metrics_key] = trainer_.metrics
 
     task = trainer_.task
     top_left, top_right = st.columns([1.2, 1], gap="medium")
@@ -340,7 +252,7 @@ def text_view(trainer_: RecurrentTrainer) -> None:
 # -- below the training view --------------------------------------------------------------------------
 def side_by_side() -> None:
     """Train an RNN and an LSTM on the same data; draw their losses and gradient flows together."""
-    current = settings()
+    current = session.settings()
     st.markdown("**RNN vs LSTM side by side**")
     count, button = st.columns([1, 2], vertical_alignment="bottom")
     iterations = count.number_input("Iterations each", min_value=1, max_value=MAX_SIDE_BY_SIDE_ITERATIONS,
@@ -390,13 +302,12 @@ def page() -> None:
     """The whole recurrent lab."""
     apply_style()
     sidebar()
-    _sync_url()
-    for notice in st.session_state.pop(NOTICES, []):
-        st.warning(notice)
-    run_fragment(training_view, PLAYING, FRAME_SECONDS)
+    session.sync_url()
+    session.show_notices()
+    run_fragment(training_view, session.playing_key, FRAME_SECONDS)
     left, right = st.columns([1, 1.3], gap="large")
     with left:
-        unrolled(settings())
+        unrolled(session.settings())
     with right:
         side_by_side()
     result = st.session_state.get(SIDE_BY_SIDE)

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.ui import session
+from playground.ui.session import PLAYGROUND as session
 
 
 def _go_back(iteration: int) -> None:
-    trainer = st.session_state.get(session.TRAINER)
+    trainer = st.session_state.get(session.trainer_key)
     if trainer is None:
         return
     reached = trainer.resume_from(iteration)
-    st.session_state[session.PLAYING] = False
-    st.session_state["previous_metrics"] = None
+    st.session_state[session.playing_key] = False
+    st.session_state[session.previous_metrics_key] = None
     session.add_notice(f"Back at iteration {reached:,}: the network, optimizer and data order are as they were.",
                        good_news=True)
 

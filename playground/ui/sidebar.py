@@ -1,22 +1,26 @@
-"""The sidebar: presets, data, network and training settings. Widgets only write the config."""
+"""The sidebar: presets, data, network and training settings.
+
+Every widget is built from its knob (``PLAYGROUND.bind``) and writes the config in a callback,
+so drawing the sidebar never changes the config and a rerun builds the trainer once.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from playground.data import DATASETS, FEATURES, DataError, read_csv_table
-from playground.engine.activations import ACTIVATIONS
+from playground.data import DATASETS, DataError, read_csv_table
 from playground.engine.losses import VALID_LOSSES
-from playground.engine.network import INITIALISATIONS
-from playground.engine.optimizers import OPTIMIZERS
 from playground.training import config as cfg
-from playground.ui import session
-from playground.ui.training_view import with_current
+from playground.ui.session import PLAYGROUND as session
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSProp", "adam": "Adam"}
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 PRESET_CHOICE = "preset_choice"
+PER_LAYER_TOGGLE = "per_layer_toggle"
+CSV_FILE, CSV_TARGET, CSV_TASK, CSV_DROP_TEXT, CSV_DROP_ROWS = (
+    "csv_file", "csv_target", "csv_task", "csv_drop_text", "csv_drop_rows")
+#: The uploaded table and how to read it: {"name", "size", "data", "target", "task", ...}.
+CSV = "csv_upload"
 
 
 def _label(name: str) -> str:
@@ -28,9 +32,8 @@ def _load_preset() -> None:
     if name is None:
         return
     preset = cfg.PRESETS[name]
-    session.set_config(preset.config)
-    session.request_rebuild()
-    st.session_state[session.PLAYING] = False
+    session.set_settings(preset.config)
+    session.reset()
     session.add_notice(f"Loaded the preset “{preset.label}”: {preset.description}", good_news=True)
 
 
@@ -38,7 +41,7 @@ def presets() -> None:
     """A menu that loads a preset when one is chosen and otherwise says which preset is loaded:
     its placeholder shows once any setting that shapes the data, network or training changes."""
     st.markdown("**Presets**")
-    current = cfg.matching_preset(session.config())
+    current = cfg.matching_preset(session.settings())
     st.session_state[PRESET_CHOICE] = current
     st.selectbox("Preset", list(cfg.PRESETS), format_func=lambda n: cfg.PRESETS[n].label, key=PRESET_CHOICE,
                  placeholder="Choose a preset…", on_change=_load_preset,
@@ -48,38 +51,58 @@ def presets() -> None:
 
 
 def _regenerate() -> None:
-    current = session.config()
-    session.set_config(current.with_changes(data_seed=(current.data_seed + 1) % (2**31 - 1)))
+    current = session.settings()
+    session.change(data_seed=(current.data_seed + 1) % cfg.MAX_SEED)
+
+
+def _store_upload() -> None:
+    """The file uploader's callback: keep the new file's bytes and build from it."""
+    upload = st.session_state.get(CSV_FILE)
+    if upload is None:
+        return
+    st.session_state[CSV] = {"name": upload.name, "size": upload.size, "data": upload.getvalue(), "target": None}
+    session.request_rebuild()
+
+
+def _store_reading() -> None:
+    """The CSV options' callback: how to read the stored file; build from it again."""
+    stored = st.session_state.get(CSV)
+    if not stored:
+        return
+    task = st.session_state.get(CSV_TASK, "inferred")
+    stored.update({"target": str(st.session_state.get(CSV_TARGET)), "task": None if task == "inferred" else task,
+                   "drop_non_numeric": bool(st.session_state.get(CSV_DROP_TEXT)),
+                   "drop_missing_rows": bool(st.session_state.get(CSV_DROP_ROWS))})
+    session.request_rebuild()
 
 
 def _csv_upload() -> None:
-    upload = st.file_uploader("Your CSV file (up to 10 MB)", type=["csv", "txt"], key="csv_file")
-    if upload is None:
+    st.file_uploader("Your CSV file (up to 10 MB)", type=["csv", "txt"], key=CSV_FILE, on_change=_store_upload)
+    stored = st.session_state.get(CSV)
+    if not stored:
         return
-    stored = st.session_state.get(session.CSV) or {}
-    if stored.get("name") != upload.name or stored.get("size") != upload.size:
-        stored = {"name": upload.name, "size": upload.size, "data": upload.getvalue(), "target": None}
-        st.session_state[session.CSV] = stored
-        session.request_rebuild()
     try:
         columns = list(read_csv_table(stored["data"]).columns)
     except DataError:
         return      # the page shows the problem beside the charts
-    target = st.selectbox("Column to predict", columns, index=len(columns) - 1, key="csv_target")
-    task = st.selectbox("Task", ["inferred", "classification", "regression"], key="csv_task")
-    drop_text = st.checkbox("Drop non-numeric feature columns", key="csv_drop_text")
-    drop_rows = st.checkbox("Drop rows with missing or infinite values", key="csv_drop_rows")
-    chosen = {"target": str(target), "task": None if task == "inferred" else task,
-              "drop_non_numeric": drop_text, "drop_missing_rows": drop_rows}
-    if any(stored.get(k) != v for k, v in chosen.items()):
-        stored.update(chosen)
-        session.request_rebuild()
+    target = stored.get("target")
+    st.selectbox("Column to predict", columns, index=columns.index(target) if target in columns else len(columns) - 1,
+                 key=CSV_TARGET, on_change=_store_reading)
+    st.selectbox("Task", ["inferred", "classification", "regression"], key=CSV_TASK, on_change=_store_reading)
+    st.checkbox("Drop non-numeric feature columns", key=CSV_DROP_TEXT, on_change=_store_reading)
+    st.checkbox("Drop rows with missing or infinite values", key=CSV_DROP_ROWS, on_change=_store_reading)
+
+
+def _dataset_points(name: str) -> dict:
+    """Choosing a dataset also takes its number of points (TF: 500 to classify, 1,200 to regress)."""
+    info = DATASETS.get(name)
+    return {"n_points": info.default_points} if info is not None and info.default_points else {}
 
 
 def data_settings() -> None:
-    config = session.config()
+    config = session.settings()
     st.markdown("**Data**")
-    session.bind("dataset", st.selectbox, "Dataset", options=list(cfg.DATASET_CHOICES),
+    session.bind("dataset", "Dataset", also=_dataset_points,
                  format_func=lambda n: "Your CSV file" if n == "csv" else DATASETS[n].label)
     info = DATASETS.get(config.dataset)
     if config.dataset == "csv":
@@ -87,20 +110,18 @@ def data_settings() -> None:
     elif info is not None:
         st.caption(info.description)
     if info is not None and info.kind == "toy2d":
-        session.bind("noise", st.slider, "Noise (%)", min_value=0, max_value=50, step=5)
-        session.bind("n_points", st.slider, "Number of points", min_value=50, max_value=5000, step=50)
+        session.bind("noise", "Noise (%)")
+        session.bind("n_points", "Number of points")
         if info.has_n_classes:
-            low, high = info.n_classes_range
-            session.bind("n_classes", st.slider, "Classes", min_value=low, max_value=high)
-        session.bind("features", st.multiselect, "Input features", options=list(FEATURES), convert=tuple)
-    session.bind("train_percent", st.slider, "Training data (%)", min_value=10, max_value=90, step=5)
-    session.bind("standardize", st.selectbox, "Standardise inputs", options=["auto", "on", "off"],
-                 help="auto: on for tables, off for the 2-D sets")
+            session.bind("n_classes", "Classes")
+        session.bind("features", "Input features")
+    session.bind("train_percent", "Training data (%)")
+    session.bind("standardize", "Standardise inputs", help="auto: on for tables, off for the 2-D sets")
     left, right = st.columns(2)
     left.button("Regenerate", key="regenerate", on_click=_regenerate, width="stretch",
                 help="New random points with the same settings")
     with right:
-        session.bind("show_test", st.checkbox, "Show test data")
+        session.bind("show_test", "Show test data")
 
 
 def _head_options(trainer) -> tuple[list[str], list[str]]:
@@ -108,64 +129,71 @@ def _head_options(trainer) -> tuple[list[str], list[str]]:
     if trainer is None or trainer.task == "regression":
         return ["auto", "linear"], ["auto", "squared_error"]
     outputs = ["auto", "softmax", "one_vs_rest"] + (["sigmoid"] if trainer.dataset.n_classes == 2 else [])
-    config = session.config()
+    config = session.settings()
     head = trainer.network.output if config.output == "auto" else config.output
     return outputs, ["auto", *VALID_LOSSES.get(head, ("cross_entropy",))]
 
 
+def _layer_activation_key(layer: int) -> str:
+    return f"layer_act_{layer}"
+
+
+def _per_layer_toggled() -> None:
+    config = session.settings()
+    chosen = config.activations if st.session_state[PER_LAYER_TOGGLE] else []
+    session.change(layer_activations=tuple(chosen))
+
+
+def _layer_activation_chosen() -> None:
+    config = session.settings()
+    chosen = [st.session_state.get(_layer_activation_key(layer), current)
+              for layer, current in enumerate(config.activations, start=1)]
+    session.change(layer_activations=tuple(chosen))
+
+
 def network_settings(trainer) -> None:
-    config = session.config()
+    config = session.settings()
     st.markdown("**Network**")
-    session.bind("hidden_activation", st.selectbox, "Activation (every hidden layer)", options=list(ACTIVATIONS),
-                 format_func=_label)
-    per_layer = st.toggle("One activation per layer", value=bool(config.layer_activations), key="per_layer_toggle")
+    session.bind("hidden_activation", "Activation (every hidden layer)", format_func=_label)
+    st.session_state[PER_LAYER_TOGGLE] = bool(config.layer_activations)
+    per_layer = st.toggle("One activation per layer", key=PER_LAYER_TOGGLE, on_change=_per_layer_toggled)
     if per_layer and config.hidden_layers:
-        chosen = []
+        options = list(cfg.KNOB_BY_NAME["layer_activations"].options)
         for layer, current in enumerate(config.activations, start=1):
-            chosen.append(st.selectbox(f"Hidden layer {layer}", list(ACTIVATIONS),
-                                       index=list(ACTIVATIONS).index(current), key=f"layer_act_{layer}",
-                                       format_func=_label))
-        if tuple(chosen) != config.layer_activations:
-            session.set_config(config.with_changes(layer_activations=tuple(chosen)), sync_widgets=False)
-    elif not per_layer and config.layer_activations:
-        session.set_config(config.with_changes(layer_activations=()), sync_widgets=False)
+            st.session_state[_layer_activation_key(layer)] = current
+            st.selectbox(f"Hidden layer {layer}", options, key=_layer_activation_key(layer),
+                         format_func=_label, on_change=_layer_activation_chosen)
     outputs, losses = _head_options(trainer)
-    session.bind("output", st.selectbox, "Output head", options=with_current(tuple(outputs), config.output),
-                 format_func=_label)
-    session.bind("loss", st.selectbox, "Loss", options=with_current(tuple(losses), config.loss), format_func=_label)
-    session.bind("init", st.selectbox, "Initial weights", options=list(INITIALISATIONS), format_func=_label)
-    session.bind("seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1)
+    session.bind("output", "Output head", options=outputs, format_func=_label)
+    session.bind("loss", "Loss", options=losses, format_func=_label)
+    session.bind("init", "Initial weights", format_func=_label)
+    session.bind("seed", "Seed")
 
 
 def training_settings() -> None:
-    config = session.config()
+    config = session.settings()
     st.markdown("**Training**")
-    session.bind("learning_rate", st.select_slider, "Learning rate",
-                 options=with_current(cfg.LEARNING_RATES, config.learning_rate), format_func=lambda v: f"{v:g}")
-    session.bind("optimizer", st.selectbox, "Optimizer", options=list(OPTIMIZERS),
-                 format_func=OPTIMIZER_LABELS.get)
+    session.bind("learning_rate", "Learning rate", format_func=lambda v: f"{v:g}")
+    session.bind("optimizer", "Optimizer", format_func=OPTIMIZER_LABELS.get)
     if config.optimizer == "momentum":
-        session.bind("momentum", st.slider, "Momentum", min_value=0.0, max_value=0.99, step=0.01)
+        session.bind("momentum", "Momentum", format_func=lambda v: f"{v:g}")
     elif config.optimizer == "rmsprop":
-        session.bind("decay", st.slider, "Decay", min_value=0.0, max_value=0.99, step=0.01)
+        session.bind("decay", "Decay", format_func=lambda v: f"{v:g}")
     elif config.optimizer == "adam":
-        session.bind("beta1", st.slider, "β1", min_value=0.0, max_value=0.99, step=0.01)
-        session.bind("beta2", st.slider, "β2", min_value=0.9, max_value=0.9999, step=0.0001, format="%.4f")
-    session.bind("batch_size", st.number_input, "Batch size", min_value=1, max_value=5000, step=1,
+        session.bind("beta1", "β1", format_func=lambda v: f"{v:g}")
+        session.bind("beta2", "β2", format_func=lambda v: f"{v:g}")
+    session.bind("batch_size", "Batch size",
                  help="Points per iteration; larger than the training set means the whole set.")
-    session.bind("regularization", st.selectbox, "Regularization", options=["none", "l1", "l2"],
-                 format_func=lambda v: {"none": "None", "l1": "L1", "l2": "L2"}[v])
+    session.bind("regularization", "Regularization", format_func=lambda v: {"none": "None", "l1": "L1", "l2": "L2"}[v])
     if config.regularization != "none":
-        session.bind("regularization_rate", st.select_slider, "Regularization rate",
-                     options=with_current(cfg.REGULARIZATION_RATES, config.regularization_rate),
-                     format_func=lambda v: f"{v:g}")
-    session.bind("dropout", st.slider, "Dropout (hidden layers)", min_value=0.0, max_value=0.9, step=0.05)
+        session.bind("regularization_rate", "Regularization rate", format_func=lambda v: f"{v:g}")
+    session.bind("dropout", "Dropout (hidden layers)")
 
 
 def share_link() -> None:
     with st.expander("Share this set-up"):
         st.caption("The address bar holds every setting, seed included. This is its query string:")
-        st.code("?" + urlencode(cfg.to_query(session.config())), language=None, wrap_lines=True)
+        st.code("?" + urlencode(session.settings().to_query()), language=None, wrap_lines=True)
 
 
 def sidebar(trainer) -> None:

@@ -89,8 +89,3 @@ def number_text(value: float, decimals: int, *, sign: bool = False) -> str:
 def change_text(key: str, value: float, before: float) -> str:
     """The change of a counter since the last frame: percentage points for accuracies."""
     return f"{value - before:+.1%}" if "accuracy" in key else number_text(value - before, 4, sign=True)
-
-
-def with_current(options, current) -> list:
-    """A widget's ``options`` plus the current value (from a link or a preset) if it is not among them."""
-    return sorted({*options, current})

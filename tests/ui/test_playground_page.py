@@ -46,7 +46,7 @@ def trainer(at: AppTest) -> Trainer:
 
 
 def config(at: AppTest) -> cfg.Config:
-    return at.session_state["config"]
+    return at.session_state["settings"]
 
 
 def click(at: AppTest, key: str) -> AppTest:
@@ -357,7 +357,7 @@ def test_the_speed_slider_sets_iterations_per_frame(monkeypatch):
     # machine 100 iterations can outlast the 50 ms budget, so the budget is lifted here.
     monkeypatch.setattr(playground_page, "FRAME_TRAINING_SECONDS", 60.0)
     at = open_app()
-    at.select_slider(key="toolbar_speed").set_value(100).run()
+    at.select_slider(key="w_speed").set_value(100).run()
     assert config(at).speed == 100
 
     click(at, "play")

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from playground.training.recurrent_trainer import RecurrentSettings, RecurrentTrainer
+from playground.training.recurrent_settings import RecurrentSettings
+from playground.training.recurrent_trainer import RecurrentTrainer
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -26,7 +27,7 @@ def _lab() -> None:
 def open_lab(**settings) -> AppTest:
     at = AppTest.from_function(_lab, default_timeout=120)
     if settings:
-        from playground.training.recurrent_trainer import defaults_for
+        from playground.training.recurrent_settings import defaults_for
 
         at.session_state["rl_settings"] = defaults_for(settings.pop("task", "adding"), **settings)
     at.run()
@@ -164,7 +165,7 @@ def test_time_limits_cut_long_clicks_short_and_say_so(monkeypatch):
 
 
 def test_a_playing_rerun_makes_as_many_frames_as_fit_in_its_budget():
-    from playground.training.recurrent_trainer import defaults_for
+    from playground.training.recurrent_settings import defaults_for
     from playground.ui.recurrent_page import _frames
 
     trainer_ = RecurrentTrainer(defaults_for("sine", hidden_size=4, length=12, batch_size=4))

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import pytest
 
 from playground.data.sequences import SEQUENCE_TASKS
-from playground.training.recurrent_trainer import RecurrentTrainer, defaults_for, train_side_by_side
+from playground.training.recurrent_settings import defaults_for
+from playground.training.recurrent_trainer import RecurrentTrainer, train_side_by_side
 from playground.viz import recurrent as views
 
 TASKS = list(SEQUENCE_TASKS)
