@@ -4,12 +4,12 @@ Run by hand from the repository root (not part of the test suite)::
 
     python benchmarks/engine.py                  # about 10 seconds
     python benchmarks/engine.py --repeats 101    # steadier medians
+    python benchmarks/engine.py --blog-script PATH/TO/seed_mlp_reference.py   # also time (a)
 
-How the published numbers were taken: ``python benchmarks/engine.py`` from the repository
-root, Python 3.11, numpy 2.4 (OpenBLAS), scikit-learn 1.9.1, 2 cores shared with other
-work, ``OPENBLAS_CORETYPE`` left as the environment had it (unset) and no thread settings.
-The first line of the output records these. Setting ``OPENBLAS_CORETYPE`` or
-``OPENBLAS_NUM_THREADS`` changes the BLAS kernels and so the absolute numbers.
+The first lines of the output record the Python, numpy and scikit-learn versions, the CPU
+count and ``OPENBLAS_CORETYPE``: setting it or ``OPENBLAS_NUM_THREADS`` changes the BLAS
+kernels and so the absolute numbers. The published figures and how they were taken are in
+``docs/performance.md``.
 
 Part 1, the source post's iris network (4 inputs, 10 sigmoid hidden neurons, the
 ``one_vs_rest`` head with 2 outputs, squared error, full batch of all 150 samples). The
@@ -17,10 +17,10 @@ post updates with eta = 0.02 times the summed gradient of 1/4 sum of squared err
 with the engine's mean loss (1/n sum 1/2 sum (t - y)^2) the same step is
 eta_mean = eta_blog * n / 2 = 0.02 * 150 / 2 = 1.5. Time per iteration of:
 
-  (a) the seed script's own loop body, loaded at run time from
-      ``../shared/seed/seed_mlp_reference.py`` (relative to the repository root) and
-      executed as it stands, printing disabled (its string formatting still runs);
-      skipped with a message when the file is not there;
+  (a) the blog's reference script's own loop body (a Python call per element), loaded at
+      run time from the file given with ``--blog-script`` (the script is not part of this
+      repository) and executed as it stands, printing disabled (its string formatting still
+      runs); without that option (a) is left out and the output says so;
   (b) a numpy loop written here for this one network only: the floor numpy allows;
   (c) the engine as the trainer drives it: ``Network.loss_and_gradients_for_targets(X, T)``
       then ``SGD.step(weights + biases, grads)``, T built once beforehand;
@@ -54,9 +54,6 @@ import numpy as np
 
 from playground.engine import SGD, Network
 
-ROOT = Path(__file__).resolve().parents[1]
-
-SEED_SCRIPT = ROOT / ".." / "shared" / "seed" / "seed_mlp_reference.py"
 ETA_BLOG = 0.02
 N_SAMPLES = 150
 ETA_MEAN = ETA_BLOG * N_SAMPLES / 2  # 1.5
@@ -247,7 +244,7 @@ def check_same_update(X, y, seed_loop):
     return worst
 
 
-def blog_table(repeats: int) -> list[str]:
+def blog_table(repeats: int, blog_script: Path | None = None) -> list[str]:
     X, y = iris()
     assert len(X) == N_SAMPLES
     rng = np.random.default_rng(0)
@@ -258,18 +255,18 @@ def blog_table(repeats: int) -> list[str]:
     sklearn_loop = SklearnLoop(X, y, ETA_MEAN)
     loops = {}
     lines = []
-    if SEED_SCRIPT.is_file():
-        difference = check_same_update(X, y, SeedLoop(SEED_SCRIPT))
+    if blog_script is not None:
+        difference = check_same_update(X, y, SeedLoop(blog_script))
         lines.append(f"(a), (b), (c) from the seed's initial weights agree after 5 iterations "
                      f"(max |difference| {difference:.1e}).")
-        loops["a"] = SeedLoop(SEED_SCRIPT).step
+        loops["a"] = SeedLoop(blog_script).step
     else:
-        lines.append(f"(a) skipped: {SEED_SCRIPT} not found.")
+        lines.append("(a) left out: pass --blog-script PATH (the blog's reference script) to time it.")
     loops.update({"b": hand.step, "c": engine.step, "d": sklearn_loop.step})
     with np.errstate(over="ignore"):  # (b)'s plain 1/(1 + e^-z) may overflow harmlessly
         medians = interleaved(loops, repeats)
     labels = {
-        "a": "(a) seed script's loop (../shared/seed)",
+        "a": "(a) the blog's reference script's loop",
         "b": "(b) hand-written numpy, this network only",
         "c": "(c) engine: loss_and_gradients_for_targets + SGD.step",
         "d": "(d) scikit-learn MLPClassifier.partial_fit (4-10-3)",
@@ -349,7 +346,11 @@ def format_time(seconds: float) -> str:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=41, help="rounds of the round-robin (odd)")
+    parser.add_argument("--blog-script", type=Path, default=None, metavar="PATH",
+                        help="the blog's reference script (seed_mlp_reference.py), to time it as (a)")
     args = parser.parse_args(argv)
+    if args.blog_script is not None and not args.blog_script.is_file():
+        parser.error(f"--blog-script: no such file: {args.blog_script}")
     print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
     with contextlib.suppress(ImportError):
@@ -357,7 +358,7 @@ def main(argv=None):
 
         print(f"scikit-learn {sklearn.__version__}")
     print()
-    print("\n".join(blog_table(args.repeats)))
+    print("\n".join(blog_table(args.repeats, args.blog_script)))
     print()
     print("\n".join(playground_table(args.repeats)))
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import os
 
-# One BLAS thread: the matrices here are small (32 x 128), and on a busy 2-core machine a
-# second BLAS thread that spins waiting for work made an iteration up to 9 times slower.
+# One BLAS thread: the matrices here are small (32 x 128), and on a busy machine a second
+# BLAS thread that spins waiting for work slows an iteration down instead of speeding it up.
 # Set before numpy is imported; an explicit setting in the environment wins.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")

@@ -54,8 +54,8 @@ def tanh(z: np.ndarray) -> np.ndarray:
     """Hyperbolic tangent, evaluated as sign(z) (1 - e^(-2|z|)) / (1 + e^(-2|z|)).
 
     Absolute error below 3e-16, and it never overflows (the exponent is never positive). It is written
-    with ``exp`` because numpy's float64 ``tanh`` is not vectorised on many CPUs: on the
-    development machine it took 92 us for 500 x 8 values against 39 us for this form.
+    with ``exp`` because numpy's float64 ``tanh`` is not vectorised on many CPUs and ``exp`` is,
+    which makes this form the faster of the two on a layer's worth of values.
     """
     if np.size(z) <= SMALL_ARRAY:
         return np.tanh(z)       # one call beats seven on a mini-batch's few values

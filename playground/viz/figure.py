@@ -1,7 +1,7 @@
 """Building Plotly figures fast.
 
-``go.Figure`` validates every property on construction, which costs 10-15 ms for a
-heatmap with a few hundred points: too much for 10+ frames a second. The views therefore
+``go.Figure`` validates every property on construction, which costs more than the whole
+frame may take when the page draws ten or more frames a second. The views therefore
 write their traces and layout as plain dicts and wrap them with validation switched off.
 The tests rebuild every view's figure *with* validation (``go.Figure(figure.to_dict())``),
 so a misspelt property still fails a test.

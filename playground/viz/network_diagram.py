@@ -6,16 +6,16 @@ one cell is ``CELL`` plot units. For 2-D data every tile is a small picture: the
 output over the input plane on a ``TILE`` x ``TILE`` grid, drawn as one shared heatmap
 (the "mosaic": NaN, hence transparent, between tiles), so the whole picture costs one trace.
 It is drawn with ``zsmooth="fast"`` (one pixel a cell, scaled by the browser): smooth
-pictures, and about 5 ms less per Plotly.react than cell-by-cell drawing in headless Chromium.
+pictures, and a cheaper redraw for the browser than cell-by-cell drawing.
 
 Links are SVG path shapes, one per sign and magnitude bucket (a path of ``M x0,y0 L x1,y1``
 pieces), never a trace per link: a 10 x 64 network stays a dozen paths. Their geometry
 depends only on the layer sizes and is cached; each frame only sorts links into buckets.
-Hover comes from invisible ``mode="none"`` traces (no SVG element per point). Measured in
-headless Chromium without a GPU, one Plotly.react of TensorFlow Playground's largest network
-(7 inputs, six layers of 8) took ~100 ms with links as line traces and hover markers, ~34 ms
-this way; WebGL traces looked cheaper inside Plotly.react but every redraw then blocked the
-page's main thread reading the software-rendered canvas back for compositing.
+Hover comes from invisible ``mode="none"`` traces (no SVG element per point). Links as line
+traces with hover markers make every redraw several times costlier for the browser. WebGL
+traces look cheaper inside Plotly.react, but on a machine without a GPU every redraw then
+blocks the page's main thread while the software-rendered canvas is read back for
+compositing (the figures are in ``docs/performance.md``).
 Orange is negative, blue positive (TensorFlow Playground's scale); thicker is larger |w|.
 Each bias is a small square at its node's lower-left corner on the same colour scale.
 """
@@ -187,7 +187,7 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
     than ``MAX_PICTURE_LAYER`` neurons. ``hover`` False leaves out the hover values (for
     frames shown while playing, which replace each other faster than a pointer can read
-    them; they cost the browser about a third of a redraw of TF Playground's largest network).
+    them, and which redraw noticeably faster without them).
     """
     network, data = trainer.network, trainer.dataset
     sizes = network.layer_sizes

@@ -13,10 +13,11 @@ Every array handed to Plotly is float32 (or int / str); values that float32 cann
 become gaps, never NaN text or infinities.
 
 Like the playground's figures (``playground/viz/figure.py``), these are written as plain
-trace and layout dicts and wrapped without Plotly's validation: building the four live
-charts of one frame through ``make_subplots`` and ``add_vline`` took about 0.2 s on the
-development machine (more than training ten LSTM iterations), most of it Plotly checking
-and re-reading its own objects. Panels side by side are laid out by ``_panels``; the tests
+trace and layout dicts and wrapped without Plotly's validation: built through
+``make_subplots`` and ``add_vline``, the four live charts of one frame cost more than the
+frame's training, most of it Plotly checking and re-reading its own objects (every vertical
+line is a shape that makes Plotly re-read all the others). Panels side by side are laid out
+by ``_panels``; the tests
 rebuild every figure with validation on.
 """
 from __future__ import annotations
