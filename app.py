@@ -5,8 +5,8 @@ from threadpoolctl import threadpool_limits
 from playground.ui.playground_page import page as playground_page
 from playground.ui.recurrent_page import page as recurrent_page
 
-# One BLAS thread per computation: the matrices are small and many visitors share the server
-# (measured: a 6 x 64 network trained 25 % faster with one thread than with two).
+# One BLAS thread per computation: the matrices are small and many visitors share the server,
+# so a second thread costs more in hand-offs than it gains (docs/performance.md).
 threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")

@@ -1,18 +1,16 @@
 """A flicker-free live Plotly chart: one plotly.js chart kept alive, updated in place.
 
 ``st.plotly_chart`` remounts its chart whenever it is given a new figure, so a chart
-redrawn every frame vanishes and redraws (measured: missing 13-19 % of the time).
+redrawn every frame vanishes and redraws (docs/performance.md has the measurements).
 This module's ``st.components.v2`` component keeps one plotly.js chart in the page
 and calls ``Plotly.react`` with each figure's JSON, so the chart is updated in place.
 It can be handed several frames per rerun and plays them ``frame_interval_ms`` apart,
-then holds the last one: a fragment rerunning 4 times a second shows ~15 frames/s.
+then holds the last one, so a fragment that reruns a few times a second shows many frames.
 
 An ``overlay`` figure is drawn in a second plotly.js chart laid over the first (same
 layout geometry, transparent, not clickable) and redrawn only when it changes: the decision
-regions' data points, which stay put while the picture under them changes every frame.
-Measured while playing TF Playground's default network at the fastest speed, drawing the
-points (WebGL) in every frame cost about 13 ms of the page's main thread a frame and most
-of the software GPU process's work; without them the page showed 14.6 frames/s instead of 10.9.
+regions' data points, which stay put while the picture under them changes every frame:
+drawing them (WebGL) in every frame cost the browser more than the picture under them.
 
 plotly.js itself is the file shipped in the installed ``plotly`` package
 (``plotly/package_data/plotly.min.js``). Sending it as the component's JavaScript
@@ -133,8 +131,8 @@ def _figure_parts(figure: Figure) -> tuple[list, Mapping[str, Any]]:
     """A figure's traces and layout as plain dicts, numpy arrays left as they are.
 
     ``go.Figure.to_plotly_json()`` deep-copies the whole figure and encodes every array as
-    float64 base64, which ``_to_float32`` would then decode and encode again as float32: 3 ms
-    of each decision-regions frame, about 30 ms of every playing rerun. A ``go.Figure``
+    float64 base64, which ``_to_float32`` would then decode and encode again as float32, a
+    cost paid by every frame of a playing rerun. A ``go.Figure``
     keeps its traces and layout as dicts in ``_data`` and ``_layout`` (plotly's own storage,
     the source of ``to_dict``); they are only read here.
     """

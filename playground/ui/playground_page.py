@@ -11,10 +11,8 @@ every frame (see ``live_chart``).
 Playing is pipelined: a playing rerun first draws the frames trained by the rerun before
 (with the counters and curves of the state they end at), then trains the next batch of
 frames and keeps them for the next rerun. So the charts' new data leaves the server at the
-start of a rerun, not after 0.4 s of training: measured in headless Chromium, when the
-charts came last in a long fragment rerun the browser skipped whole batches of them in
-about half of the 6-second windows (the counters, drawn early, updated every time), and
-with the charts drawn first it skipped none in the windows tried.
+start of a rerun, not after its training: when the charts came last in a long fragment
+rerun, the browser skipped whole batches of them (docs/performance.md).
 
 At high speeds a frame trains at most ``FRAME_TRAINING_SECONDS`` (so the picture keeps
 moving) and measures the whole data sets at most ``MEASUREMENTS_PER_FRAME`` times.
@@ -52,7 +50,7 @@ from playground.viz.network_diagram import network_alt_text, network_figure
 from playground.viz.regions import plane_view, points_figure, regions_alt_text, regions_figure
 
 FRAME_SECONDS = 0.48
-#: One click of Step epoch trains for at most this long (a shared server; see README).
+#: One click of Step epoch trains for at most this long (a shared server; docs/design.md).
 STEP_SECONDS = 10.0
 FRAMES_PER_RUN = 10
 #: The diagram is redrawn every this many frames (it costs the browser more than the regions).
@@ -60,12 +58,9 @@ DIAGRAM_EVERY = 2
 #: Most wall time spent training per frame, so that even the fastest speed keeps >= 10 frames/s.
 FRAME_TRAINING_SECONDS = 0.05
 #: Share of FRAME_SECONDS that one playing rerun may spend training and drawing: a little
-#: more than all of it. Measured while playing at the fastest speed, the reruns arrived every
-#: 0.52-0.6 s, not 0.48 (the browser's timer fires late while its main thread draws), and the
-#: server idled 60-90 ms between them; a rerun that outlasts the late timer finds the next
-#: request already waiting. Stopping at 85 % with 8 frames of 40 ms, then filling 100 %
-#: with 8 of 50 ms, then 115 % with 10: about a fifth more epochs a second at the second
-#: step, and about a tenth more frames a second at the third (back to back, 4 and 7 pairs).
+#: more than all of it, because the browser's timer fires late while its main thread draws,
+#: so a rerun that outlasts FRAME_SECONDS finds the next request already waiting
+#: (docs/performance.md has the measurements behind 1.15).
 RUN_BUDGET = 1.15
 #: Frames play slightly faster than they are made, so the browser's queue drains between reruns.
 FRAME_INTERVAL_MS = int(0.8 * 1000 * RUN_BUDGET * FRAME_SECONDS / FRAMES_PER_RUN)

@@ -1,7 +1,7 @@
 """What both pages' training views share: Play/Pause, the playing fragment, the counters.
 
 Playing works the same way on every page: the training view is one ``st.fragment``;
-Play and Pause flip a session-state flag in a button callback (so a click acts exactly
+Play and Pause set a session-state flag in a button callback (so a click acts exactly
 once), and the fragment, when it sees that the flag no longer matches the way it was
 created, asks for a full rerun, which re-creates it with (or without) ``run_every``.
 """
