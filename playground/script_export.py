@@ -327,9 +327,10 @@ def _head_section(output: str, loss: str) -> str:
 
 
 def _network_section(dropout: bool, l1: float, l2: float) -> str:
-    mask_forward = ("\n        a = a * masks[l]                     # dropout: some neurons give 0, "
-                    "the others are scaled up") if dropout else ""
-    mask_backward = ("\n            d_a = d_a * masks[l - 1]           # a dropped neuron passes no gradient"
+    mask_forward = ("\n        if masks is not None:                # dropout, while training: some neurons give 0,"
+                    "\n            a = a * masks[l]                 # the others are scaled up") if dropout else ""
+    mask_backward = ("\n            if masks is not None:\n"
+                     "                d_a = d_a * masks[l - 1]       # a dropped neuron passes no gradient back"
                      ) if dropout else ""
     forward = _code('''
         def forward(X, masks=None):
