@@ -21,8 +21,9 @@ the script's run follows the trainer's to rounding: the losses agree to about 1e
 from __future__ import annotations
 
 import math
+from pprint import pformat
 from string import Template
-from textwrap import dedent
+from textwrap import dedent, indent
 
 import numpy as np
 
@@ -55,6 +56,12 @@ def _number(value) -> str:
     if math.isfinite(value):
         return repr(value)
     return "np.nan" if math.isnan(value) else ("np.inf" if value > 0 else "-np.inf")
+
+
+def _plain(text) -> str:
+    """A name from the data (a CSV file's columns and classes) made safe for a comment or the
+    docstring: one line, no backslash, no double quote."""
+    return " ".join(str(text).split()).replace("\\", "/").replace('"', "'")
 
 
 def _wrapped(items: list[str], indent: str) -> str:
@@ -183,6 +190,10 @@ ACTIVATION_CODE: dict[str, str] = {
         ''',
 }
 _NEEDS_SIGMOID = {"sigmoid", "softplus", "swish"}
+#: How the docstring and comments name an activation or output head.
+_READABLE = {**{name: name.replace("_", " ") for name in ACTIVATION_CODE}, "sigmoid": "sigmoid",
+             "softmax": "softmax", "one_vs_rest": "1-vs-all sigmoid"}
+_OPTIMIZER_NAMES = {"sgd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
 def _activation_section(names: list[str]) -> str:
@@ -330,7 +341,7 @@ def _network_section(dropout: bool, l1: float, l2: float) -> str:
     mask_forward = ("\n        if masks is not None:                # dropout, while training: some neurons give 0,"
                     "\n            a = a * masks[l]                 # the others are scaled up") if dropout else ""
     mask_backward = ("\n            if masks is not None:\n"
-                     "                d_a = d_a * masks[l - 1]       # a dropped neuron passes no gradient back"
+                     "                d_a = d_a * masks[l - 1]         # a dropped neuron passes no gradient back"
                      ) if dropout else ""
     forward = _code('''
         def forward(X, masks=None):
@@ -634,7 +645,7 @@ def _optimizer_state(trainer) -> tuple[str, dict[str, str]]:
 
     def arrays(state) -> str:
         state = state if state is not None else [np.zeros_like(p) for p in params]
-        return "[\n" + "\n".join(f"    {array_literal(a)}," for a in state) + "\n]"
+        return "[\n" + "\n".join(indent(array_literal(a), "    ") + "," for a in state) + "\n]"
 
     values = {"LEARNING_RATE": _number(optimizer.learning_rate)}
     if optimizer.name == "momentum":
@@ -666,7 +677,8 @@ def _state_section(trainer, full_batch: bool, uses_rng: bool) -> str:
     lines = [f"START_ITERATION = {trainer.iteration}", ""]
     layer_names = []
     for index, (W, b) in enumerate(zip(network.weights, network.biases), start=1):
-        lines.append(f"# Layer {index}: {sizes[index - 1]} inputs -> {sizes[index]} neurons ({names[index - 1]}). "
+        neurons = f"{sizes[index]} neuron{'s' if sizes[index] > 1 else ''}"
+        lines.append(f"# Layer {index}: {sizes[index - 1]} inputs -> {neurons} ({_READABLE[names[index - 1]]}). "
                      f"W{index} is {W.shape}: row i holds input i's weights.")
         lines.append(f"W{index} = {array_literal(W)}")
         lines.append(f"b{index} = {array_literal(b)}")
@@ -676,7 +688,7 @@ def _state_section(trainer, full_batch: bool, uses_rng: bool) -> str:
     lines.append("")
     name, values = _optimizer_state(trainer)
     order_note = ", ".join([f"W{i}" for i in layer_names] + [f"b{i}" for i in layer_names])
-    lines.append(f"# The optimizer: {name}.")
+    lines.append(f"# The optimizer: {_OPTIMIZER_NAMES[name]}.")
     for key, value in values.items():
         if key in _OPTIMIZER_MEMORY_NOTES:
             lines.append(f"# {_OPTIMIZER_MEMORY_NOTES[key]}, one array per parameter: {order_note}")
@@ -692,10 +704,10 @@ def _state_section(trainer, full_batch: bool, uses_rng: bool) -> str:
                      + ("the shuffles of the batch order" if not full_batch else "")
                      + (" and " if not full_batch and config.dropout else "")
                      + ("the dropout masks" if config.dropout else "") + ".")
-        lines.append(f"RNG_STATE = {rng_state!r}")
+        lines.append(f"RNG_STATE = {pformat(rng_state, width=LINE_WIDTH - 12)}")
         if not full_batch:
-            lines.append("# The current pass over the training set: the order of its points and where the next "
-                         "batch starts (at the end: a new pass, newly shuffled).")
+            lines.append("# The current pass over the training set: the order of its points, and where the next\n"
+                         "# batch starts (at the end of the order: a new pass, shuffled anew).")
             lines.append(f"ORDER = {array_literal(order)}")
             lines.append(f"POSITION = {int(position)}")
     return "\n".join(lines) + "\n"
@@ -704,18 +716,18 @@ def _state_section(trainer, full_batch: bool, uses_rng: bool) -> str:
 def _data_section(trainer) -> str:
     data = trainer.dataset
     lines = []
-    features = ", ".join(data.feature_names)
+    features = ", ".join(map(_plain, data.feature_names))
     scaled = " each standardised with the training set's mean and standard deviation" if data.standardized else ""
-    lines.append(f"# {len(data.X_train)} training and {len(data.X_test)} test rows; "
-                 f"the input columns: {features}{scaled}.")
+    lines.append(f"# {len(data.X_train)} training and {len(data.X_test)} test rows.")
+    lines.append(f"# The input columns: {features}{scaled}.")
     if data.task == "classification":
-        labels = ", ".join(f"{k} = {name}" for k, name in enumerate(data.class_names))
+        labels = ", ".join(f"{k} = {_plain(name)}" for k, name in enumerate(data.class_names))
         lines.append(f"# The labels are classes {labels}.")
         lines.append(f"CLASS_NAMES = {list(data.class_names)!r}")
         lines.append(f"N_OUTPUTS = {trainer.network.layer_sizes[-1]}")
     else:
-        lines.append(f"# The target: {data.target_name}. The network learns it standardised with the "
-                     "training targets' mean and standard deviation:")
+        lines.append(f"# The target: {_plain(data.target_name)}. The network learns it standardised with the\n"
+                     "# training targets' mean and standard deviation:")
         lines.append(f"TARGET_MEAN = {_number(trainer.target_mean)}")
         lines.append(f"TARGET_SCALE = {_number(trainer.target_scale)}")
     for name, array in (("X_TRAIN", data.X_train), ("Y_TRAIN", data.y_train),
@@ -730,9 +742,8 @@ def _docstring(trainer) -> str:
     data, network, config = trainer.dataset, trainer.network, trainer.config
     sizes = network.layer_sizes
     hidden = "".join(f" -> {size} {name}" for size, name in zip(sizes[1:-1], network.activation))
-    what = (f"{data.n_classes} classes ({', '.join(data.class_names)})" if data.task == "classification"
-            else f"regression of {data.target_name}")
-    optimizer = {"sgd": "Gradient descent", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+    what = (f"{data.n_classes} classes ({', '.join(map(_plain, data.class_names))})"
+            if data.task == "classification" else f"regression of {_plain(data.target_name)}")
     batches = ("the whole training set at every step" if trainer.batch_size >= len(data.X_train)
                else f"mini-batches of {trainer.batch_size}")
     extras = []
@@ -740,7 +751,8 @@ def _docstring(trainer) -> str:
         extras.append(f"{'L1' if config.l1 else 'L2'} regularisation {config.l1 or config.l2:g}")
     if config.dropout:
         extras.append(f"dropout {config.dropout:g}")
-    settings = _wrapped([f"{key}={value}" for key, value in cfg.to_query(config).items()], "    ")
+    settings = _wrapped([f"{key}={value}" for key, value in cfg.to_query(config).items()
+                         if key not in cfg.VIEW_FIELDS], "    ")
     return _code('''
         """A neural network in numpy, exported from Neural Playground at iteration $iteration.
 
@@ -761,10 +773,11 @@ def _docstring(trainer) -> str:
         The playground's settings:
         $settings
         """
-        ''', iteration=trainer.iteration, dataset=data.name, what=what, n_train=len(data.X_train),
-        n_test=len(data.X_test), n_inputs=sizes[0], hidden=hidden, n_outputs=sizes[-1], output=network.output,
+        ''', iteration=trainer.iteration, dataset=_plain(data.name), what=what, n_train=len(data.X_train),
+        n_test=len(data.X_test), n_inputs=sizes[0], hidden=hidden, n_outputs=sizes[-1],
+        output=_READABLE[network.output],
         plural="s" if sizes[-1] > 1 else "", loss=network.loss.replace("_", " "),
-        optimizer=optimizer[trainer.optimizer.name], learning_rate=f"{trainer.optimizer.learning_rate:g}",
+        optimizer=_OPTIMIZER_NAMES[trainer.optimizer.name], learning_rate=f"{trainer.optimizer.learning_rate:g}",
         batches=batches, extras="".join(f"; {e}" for e in extras), settings=settings,
         score="accuracy" if data.task == "classification" else "RMSE")
 
@@ -790,7 +803,7 @@ def numpy_script(trainer) -> str:
         "import argparse\nimport math\n\nimport numpy as np\n",
         _section("The hidden layers' activations: a = f(z), and f'(z) for backpropagation (given z and a)"),
         (_code(SIGMOID_CODE) + "\n\n" if needs_sigmoid else "") + _activation_section(network.activation),
-        _section(f"The output head ({network.output}): targets, output activation, the loss and dL/dz"),
+        _section(f"The output head ({_READABLE[network.output]}): targets, output activation, the loss and dL/dz"),
         _head_section(network.output, network.loss),
         _section("The network: the forward pass and backpropagation"),
         _network_section(dropout, config.l1, config.l2),

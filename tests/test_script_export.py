@@ -16,6 +16,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from playground.data import load_csv
@@ -187,6 +188,26 @@ def test_the_script_imports_numpy_and_the_standard_library_only():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported == {"argparse", "math", "numpy"}
+
+
+def test_names_from_a_csv_file_cannot_break_the_script(tmp_path):
+    """Column and class names are the visitor's: quotes, backslashes and line breaks in them
+    must not end the docstring or a comment early. (A line break in a header name is left
+    out: the CSV reader does not take it yet.)"""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({'tri"""ple\\x': rng.normal(size=40), "two  spaces": rng.normal(size=40),
+                          "kind\\N": np.where(rng.random(40) < 0.5, 'a"""b', "c\\x00\nd")})
+    path = tmp_path / 'odd """ name\\.csv'
+    frame.to_csv(path, index=False)
+    dataset = load_csv(path)
+    assert 'tri"""ple\\x' in dataset.feature_names and 'a"""b' in dataset.class_names
+    trainer = Trainer(Config(dataset="csv", hidden_layers=(3,)), dataset=dataset)
+    source = numpy_script(trainer)
+    rows, _ = printed(run_script(source, tmp_path, "--iterations", "4"))
+    assert close(rows[0][1], trainer.metrics["train_loss"])
+    namespace = {}
+    exec(compile(source, "network.py", "exec"), namespace)
+    assert namespace["CLASS_NAMES"] == dataset.class_names
 
 
 def test_the_script_says_where_dropout_masks_come_from():
