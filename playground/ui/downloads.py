@@ -1,4 +1,5 @@
-"""Export and import: the learning curves as CSV, the trained model as JSON, and opening a model."""
+"""Export and import: the learning curves as CSV, the trained model as JSON, the network as a
+numpy script, and opening a model."""
 from __future__ import annotations
 
 import copy
@@ -10,6 +11,7 @@ import streamlit as st
 
 from playground.data import DATASETS, build_dataset
 from playground.notebook.model_io import ModelFormatError, model_from_json, model_to_json
+from playground.script_export import SCRIPT_FILE_NAME, numpy_script
 from playground.training import config as cfg
 from playground.ui.session import PLAYGROUND as session
 
@@ -107,7 +109,7 @@ def apply_pending_model(trainer) -> None:
 
 
 def downloads(trainer) -> None:
-    """Buttons to download the curves and the model, and an uploader to open a model."""
+    """Buttons to download the curves, the model and the numpy script, and an uploader to open a model."""
     if trainer is None:
         return
     with st.expander("Export and import"):
@@ -119,6 +121,10 @@ def downloads(trainer) -> None:
                              on_click="ignore")
         right.download_button("Model (JSON)", functools.partial(model_json, trainer), file_name="model.json",
                               mime="application/json", key="download_model", on_click="ignore")
+        st.download_button("Download as a numpy script", functools.partial(numpy_script, trainer),
+                           file_name=SCRIPT_FILE_NAME, mime="text/x-python", key="download_script", on_click="ignore",
+                           help="One Python file, numpy only: this network, its data and its training state. "
+                                "Run it with --iterations N to train on exactly as the playground would.")
         st.file_uploader("Open a model file (JSON)", type=["json"], key="model_upload", on_change=_on_model_upload,
                          help="A model downloaded here, or saved from a notebook with to_model_json()")
         if st.session_state.get("model_error"):
