@@ -52,7 +52,7 @@ MAX_PICTURE_LAYER = 16
 #: Size of the input names and column headers (px): never smaller, however many inputs.
 LABEL_FONT_PX = 13
 #: Longest input name written whole; longer ones are shortened around an ellipsis.
-INPUT_LABEL_CHARS = 12
+INPUT_LABEL_CHARS = 14
 #: Width of a character of LABEL_FONT_PX text, generous (digits and most letters are narrower).
 LABEL_PX_PER_CHAR = 7.5
 #: Least distance (px) between the baselines of two input names.

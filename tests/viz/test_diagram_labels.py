@@ -44,20 +44,21 @@ def _label_rows(figure, n_inputs: int) -> tuple[list[str], np.ndarray]:
 
 def test_labels_by_hand():
     names = ["age", "occupation_husb", "occupation_wife"]
-    assert input_labels(names, 20.0) == ["age", "occupat\u2026husb", "occupat\u2026wife"]
-    assert input_labels(names, LABEL_LINE_PX) == ["age", "occupat\u2026husb", "occupat\u2026wife"]
-    assert input_labels(names + ["d", "e"], LABEL_LINE_PX / 2) == ["age", "", "occupat\u2026wife", "", "e"]
+    assert input_labels(names, 20.0) == ["age", "occupati\u2026_husb", "occupati\u2026_wife"]
+    assert input_labels(names, LABEL_LINE_PX) == ["age", "occupati\u2026_husb", "occupati\u2026_wife"]
+    assert input_labels(names + ["d", "e"], LABEL_LINE_PX / 2) == ["age", "", "occupati\u2026_wife", "", "e"]
     assert input_labels(list("abcdefg"), 5.0) == ["a", "", "", "d", "", "", "g"]        # every 3rd
 
 
-def test_twenty_one_long_names_are_all_written_whole_size_and_within_the_chart():
+def test_twenty_one_long_names_are_all_written_at_full_size_within_the_chart():
     names = ["occupation_husb", "occupation_wife", "education_husband", "age", "children", "religion"] + \
         [f"survey_item_{k}" for k in range(15)]
     trainer = table_trainer(names)
     figure = network_figure(trainer, height=HEIGHT)
     go.Figure(figure.to_dict())
     labels, rows = _label_rows(figure, 21)
-    assert all(labels) and labels[0] == "occupat\u2026husb" and labels[3] == "age"
+    assert all(labels) and labels[:4] == ["occupati\u2026_husb", "occupati\u2026_wife", "educatio\u2026sband", "age"]
+    assert labels[-1] == "survey_item_14"                              # 14 characters: whole
     assert max(len(label) for label in labels) <= INPUT_LABEL_CHARS
     assert np.all(np.diff(rows) >= LABEL_LINE_PX)                     # one line of text apart at least
     trace = _text_trace(figure)
