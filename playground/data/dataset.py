@@ -17,6 +17,7 @@ was trained on.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,6 +60,11 @@ class Dataset:
         Standardisation fitted on the training part; ``None`` when it is off.
     target_name : str
         Name of the predicted column (``"label"`` for the 2-D sets).
+    description : str
+        One sentence about the set (built-in sets).
+    notices : list of str
+        What loading changed in the user's file (columns or rows left out), one
+        sentence each, for the page to show; empty for the built-in sets.
     """
 
     name: str
@@ -78,6 +84,7 @@ class Dataset:
     scaler_std: np.ndarray | None = None
     target_name: str = "label"
     description: str = field(default="")
+    notices: list[str] = field(default_factory=list)
 
     @property
     def n_classes(self) -> int:
@@ -206,6 +213,7 @@ def assemble(
     standardize: bool,
     target_name: str = "label",
     description: str = "",
+    notices: Sequence[str] = (),
 ) -> Dataset:
     """Split, compute features, scale on the training part, and build the :class:`Dataset`.
 
@@ -251,4 +259,5 @@ def assemble(
         scaler_std=std,
         target_name=target_name,
         description=description,
+        notices=list(notices),
     )

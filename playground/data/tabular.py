@@ -6,12 +6,14 @@ scikit-learn (no network access). A CSV file goes through two stages:
 * :func:`read_csv_table` does every check on the *file*: size, emptiness, binary
   content, text encoding, separator, header, duplicate names, row and column counts;
 * :func:`load_csv` does the checks that depend on the chosen *target*: text columns,
-  missing or infinite values, constant columns, number of classes; then splits and
+  missing or infinite values, constant columns, the task, the classes; then splits and
   scales like every other set.
 
 Every problem raises :class:`~playground.data.errors.DataError` with a message that
 names the column or the line of the file (line 1 is the header, so the first data row
-is line 2, as in a spreadsheet) and says what to do.
+is line 2, as in a spreadsheet) and says what to do. What loading leaves out of the file
+(constant columns always; text columns and incomplete rows when asked) is said in
+``Dataset.notices``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ MIN_ROWS = 10
 MAX_ROWS = 50_000
 MAX_FEATURES = 100
 MAX_CLASSES = 20
-REGRESSION_MIN_DISTINCT = 21  # a numeric target with more than 20 distinct values is regression
+#: The sidebar's labels of the two options, named by the messages that suggest them.
+DROP_TEXT_OPTION = "Drop non-numeric feature columns"
+DROP_ROWS_OPTION = "Drop rows with missing or infinite values"
 SEPARATORS = (",", ";", "\t", "|")
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 _BINARY_SIGNATURES = {
@@ -45,6 +49,10 @@ _BINARY_SIGNATURES = {
     b"\xff\xd8\xff": "a JPEG image",
 }
 _MAX_LISTED = 5
+#: Quote marks a header name may arrive wrapped in, each with its closing mark: the CSV
+#: double quote after a space (read as text), single quotes, back quotes, typographic quotes.
+_QUOTE_PAIRS = {'"': '"', "'": "'", "`": "`", "\u2018": "\u2019", "\u2019": "\u2019", "\u201c": "\u201d",
+                "\u201d": "\u201d"}
 
 
 # --------------------------------------------------------------------------- bundled tables
@@ -193,19 +201,32 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
+def clean_column_name(name: str) -> str:
+    """A header name without surrounding spaces or the quote marks wrapped round it.
+
+    ``'vote'`` -> ``vote``, ``" age "`` -> ``age``, ``\u201cincome\u201d`` -> ``income``; a
+    quote inside a name stays (``o'clock``), and so does an unmatched one (``'vote``).
+    """
+    name = name.strip()
+    while len(name) >= 2 and _QUOTE_PAIRS.get(name[0]) == name[-1]:
+        name = name[1:-1].strip()
+    return name
+
+
 def _detect_separator(text: str) -> tuple[str, list[str]]:
     """Pick the separator that splits the header line into the most fields.
 
-    Returns the separator and the header's column names (stripped), read with the
-    ``csv`` module so that quoted names containing the separator stay whole.
+    Returns the separator and the header's column names (see :func:`clean_column_name`),
+    read with the ``csv`` module so that quoted names containing the separator stay whole
+    (spaces after a separator are skipped, as pandas does for the rows).
     """
     first = next((line for line in text.splitlines() if line.strip()), "")
     best, best_header = ",", [first.strip()]
     for separator in SEPARATORS:
-        header = next(csv.reader([first], delimiter=separator), [])
+        header = next(csv.reader([first], delimiter=separator, skipinitialspace=True), [])
         if len(header) > len(best_header):
             best, best_header = separator, header
-    return best, [name.strip() for name in best_header]
+    return best, [clean_column_name(name) for name in best_header]
 
 
 def _numeric_count(frame: pd.DataFrame) -> int:
@@ -325,7 +346,18 @@ def _format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _check_non_numeric(frame: pd.DataFrame, features: list[str], drop: bool) -> list[str]:
+def _name_list(names: list[str]) -> str:
+    listed = ", ".join(map(repr, names[:_MAX_LISTED]))
+    return listed + (f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else "")
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
+
+
+def _check_non_numeric(frame: pd.DataFrame, features: list[str], drop: bool,
+                       notices: list[str]) -> list[str]:
+    """The input columns that hold numbers; text columns are refused, or left out if ``drop``."""
     text_columns = [column for column in features if not pd.api.types.is_numeric_dtype(frame[column])]
     if not text_columns:
         return features
@@ -333,9 +365,11 @@ def _check_non_numeric(frame: pd.DataFrame, features: list[str], drop: bool) -> 
         kept = [column for column in features if column not in text_columns]
         if not kept:
             raise DataError(
-                f"After dropping the text columns ({', '.join(map(repr, text_columns))}) "
+                f"After dropping the text columns ({_name_list(text_columns)}) "
                 "no input column is left. The inputs must be numbers."
             )
+        notices.append(f"Left out the text {_plural(len(text_columns), 'column')} {_name_list(text_columns)}: "
+                       "the network needs numbers.")
         return kept
     examples = []
     for column in text_columns:
@@ -344,12 +378,14 @@ def _check_non_numeric(frame: pd.DataFrame, features: list[str], drop: bool) -> 
         examples.append(f"{column!r}{example}")
     raise DataError(
         f"These input columns contain text, not numbers: {', '.join(examples)}. "
-        "The network needs numbers: drop these columns (drop_non_numeric=True, the 'drop text columns' "
-        "option) or convert them to numbers in your file."
+        f"The network needs numbers: tick \u201c{DROP_TEXT_OPTION}\u201d to leave them out, "
+        "or convert them to numbers in your file."
     )
 
 
-def _check_missing(frame: pd.DataFrame, features: list[str], target: str, drop: bool) -> pd.DataFrame:
+def _check_missing(frame: pd.DataFrame, features: list[str], target: str, drop: bool,
+                   notices: list[str]) -> pd.DataFrame:
+    """``frame`` if no value is missing or infinite; else refused, or those rows dropped if ``drop``."""
     columns = [*features, target]
     missing = frame[columns].isna().to_numpy()
     numeric = [c for c in columns if pd.api.types.is_numeric_dtype(frame[c])]
@@ -362,6 +398,8 @@ def _check_missing(frame: pd.DataFrame, features: list[str], target: str, drop: 
         return frame
     bad_rows = np.flatnonzero(bad.any(axis=1))
     if drop:
+        notices.append(f"Left out {len(bad_rows)} {_plural(len(bad_rows), 'row')} with missing or infinite "
+                       f"values ({_plural(len(bad_rows), 'line')} {_line_list(bad_rows)}).")
         return frame.drop(index=frame.index[bad_rows]).reset_index(drop=True)
     parts = []
     for kind, mask in (("missing", missing), ("infinite", infinite)):
@@ -378,27 +416,63 @@ def _check_missing(frame: pd.DataFrame, features: list[str], target: str, drop: 
     if int(bad.sum()) > 1 and len(bad_rows) == 1:
         rows = "the row that contains them"
     raise DataError(
-        f"The file has {' and '.join(parts)}. Correct the file, or drop {rows} "
-        "(drop_missing_rows=True, the 'drop incomplete rows' option)."
+        f"The file has {' and '.join(parts)}. Correct the file, or drop {rows}: "
+        f"tick \u201c{DROP_ROWS_OPTION}\u201d."
     )
 
 
-def _check_constant(frame: pd.DataFrame, features: list[str]) -> None:
-    for column in features:
-        values = frame[column]
-        if values.nunique(dropna=False) == 1:
-            raise DataError(
-                f"Column {column!r} has the same value ({_format_number(float(values.iloc[0]))}) "
-                "in every row, "
-                "so it cannot help predict anything. Remove it from the file."
-            )
+def _drop_constant(frame: pd.DataFrame, features: list[str], notices: list[str]) -> list[str]:
+    """The input columns whose value changes; a column with one value in every row is left
+    out (it cannot help predict anything), and said in ``notices``."""
+    constant = [column for column in features if frame[column].nunique(dropna=False) == 1]
+    if not constant:
+        return features
+    described = [f"{column!r} (always {_format_number(float(frame[column].iloc[0]))})"
+                 for column in constant[:_MAX_LISTED]]
+    more = f" and {len(constant) - _MAX_LISTED} more" if len(constant) > _MAX_LISTED else ""
+    if len(constant) == len(features):
+        raise DataError(
+            f"Every input column has the same value in every row: {', '.join(described)}{more}. "
+            "Nothing is left to predict from; the inputs must vary from row to row."
+        )
+    notices.append(f"Left out the {_plural(len(constant), 'column')} {', '.join(described)}{more}: "
+                   "the same value in every row cannot help predict anything.")
+    return [column for column in features if column not in constant]
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def reads_as_quantity(target: pd.Series) -> bool:
+    """Whether a numeric target column is a number to predict rather than class labels.
+
+    Read as classes, the column's k distinct values would be k classes, and a class needs
+    rows to learn from: at least 2, one to train and one to test. The column is a number
+    to predict when, over its n rows,
+
+    * its values are mostly distinct: k > n / 2 (years, prices, measurements);
+    * or most of its would-be classes hold a single row: more than k / 2 of the values
+      occur once (a few common values among many one-off ones, such as an amount that is
+      often 0);
+    * or k > ``MAX_CLASSES``, more classes than the playground handles.
+
+    Otherwise the values are few and each repeated (ratings 1 to 5, 0/1 flags, codes):
+    classes. The rule looks only at how the values repeat, not at whether they are whole
+    numbers, since both years and class codes are.
+    """
+    counts = target.value_counts(dropna=True).to_numpy()
+    k, n = len(counts), int(counts.sum())
+    return k > n / 2 or int(np.count_nonzero(counts == 1)) > k / 2 or k > MAX_CLASSES
 
 
 def _infer_task(target: pd.Series, name: str, task: str | None) -> str:
-    numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
+    """The task asked for, checked against the target; ``None``: inferred (text is classes,
+    a numeric column as :func:`reads_as_quantity` says)."""
+    numeric = _is_numeric(target)
     if task is None:
-        return "regression" if numeric and target.nunique() >= REGRESSION_MIN_DISTINCT else "classification"
-    if task not in ("classification", "regression"):
+        task = "regression" if numeric and reads_as_quantity(target) else "classification"
+    elif task not in ("classification", "regression"):
         raise DataError(f"The task must be 'classification' or 'regression', not {task!r}.")
     if task == "regression" and not numeric:
         example = str(target.iloc[0])[:30]
@@ -406,12 +480,17 @@ def _infer_task(target: pd.Series, name: str, task: str | None) -> str:
             f"The target column {name!r} contains text (e.g. {example!r}), so it cannot be predicted as a "
             "number. Choose classification."
         )
+    if task == "regression" and target.nunique(dropna=False) == 1:
+        raise DataError(
+            f"The target column {name!r} has the same value ({_format_number(float(target.iloc[0]))}) in every "
+            "row: there is nothing to predict. Choose another target column."
+        )
     return task
 
 
 def _encode_classes(target: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
     """Target column -> integer labels 0..K-1 (sorted values) and their names."""
-    numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
+    numeric = _is_numeric(target)
     values = target.to_numpy(dtype=np.float64) if numeric else target.astype(str).str.strip().to_numpy()
     classes, labels = np.unique(values, return_inverse=True)
     names = [_format_number(c) for c in classes] if numeric else [str(c) for c in classes]
@@ -421,7 +500,7 @@ def _encode_classes(target: pd.Series, name: str) -> tuple[np.ndarray, list[str]
             "Choose another target column, or add rows of another class."
         )
     if len(classes) > MAX_CLASSES:
-        hint = " If it is a quantity to predict, choose regression." if numeric else ""
+        hint = " If it is a number to predict, choose Task: regression." if numeric else ""
         raise DataError(
             f"The target column {name!r} has {len(classes)} different classes; the playground "
             f"handles at most {MAX_CLASSES}. Choose another target column.{hint}"
@@ -433,7 +512,9 @@ def _encode_classes(target: pd.Series, name: str) -> tuple[np.ndarray, list[str]
             f"In the target column {name!r}, class{'es' if len(lonely) > 1 else ''} "
             f"{', '.join(map(repr, lonely[:_MAX_LISTED]))} appear{'' if len(lonely) > 1 else 's'} "
             "in only one row; "
-            "every class needs at least 2 rows, one for training and one for testing."
+            "every class needs at least 2 rows, one for training and one for testing. "
+            + ("Add rows of these classes, or choose Task: regression to predict the column as a number."
+               if numeric else "Add rows of these classes, or remove those rows.")
         )
     return labels.astype(np.int64), names
 
@@ -463,18 +544,22 @@ def load_csv(
     ----------
     source : path, bytes or file-like (see :func:`read_csv_table`)
     target : name of the column to predict; ``None`` = the last column
-    task : ``"classification"``, ``"regression"`` or ``None`` to infer: a numeric target
-        with more than 20 distinct values is regression, anything else (text labels,
-        few distinct numbers) is classification
+    task : ``"classification"``, ``"regression"`` or ``None`` to infer: text labels are
+        classes; a numeric target is regression when its values are mostly distinct or
+        mostly occur once (:func:`reads_as_quantity`), classes otherwise
     drop_non_numeric : drop input columns holding text instead of refusing the file
+        (the sidebar's :data:`DROP_TEXT_OPTION`)
     drop_missing_rows : drop rows with a missing or infinite value instead of refusing
+        (the sidebar's :data:`DROP_ROWS_OPTION`)
     train_fraction : share of rows for training, 0.1 to 0.9 (stratified for classification)
     seed : seed of the split
     standardize : scale every input with the training mean and standard deviation
     name : name shown for the set; default the file's name
 
     Class labels are the sorted distinct target values, ``class_names[k]`` their text.
-    The raw arrays are the numeric input columns, shape (n, n_inputs).
+    The raw arrays are the numeric input columns, shape (n, n_inputs). An input column
+    with the same value in every row is left out; ``notices`` on the result says which
+    columns and rows were left out.
     """
     train_fraction = check_train_fraction(train_fraction)
     seed = check_seed(seed)
@@ -486,14 +571,15 @@ def load_csv(
         raise DataError(
             f"There is no column named {target!r}. The columns are: {', '.join(map(repr, columns))}."
         )
+    notices: list[str] = []
     features = [column for column in columns if column != target]
-    features = _check_non_numeric(frame, features, drop_non_numeric)
-    frame = _check_missing(frame, features, target, drop_missing_rows)
+    features = _check_non_numeric(frame, features, drop_non_numeric, notices)
+    frame = _check_missing(frame, features, target, drop_missing_rows, notices)
     if len(frame) < MIN_ROWS:
         raise DataError(
             f"Only {len(frame)} rows are left after dropping incomplete rows; at least {MIN_ROWS} are needed."
         )
-    _check_constant(frame, features)
+    features = _drop_constant(frame, features, notices)
     task = _infer_task(frame[target], target, task)
     if task == "classification":
         y, class_names = _encode_classes(frame[target], target)
@@ -514,6 +600,7 @@ def load_csv(
         rng=rng,
         standardize=standardize,
         target_name=target,
+        notices=notices,
     )
 
 

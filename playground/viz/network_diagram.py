@@ -18,6 +18,11 @@ blocks the page's main thread while the software-rendered canvas is read back fo
 compositing (the figures are in ``docs/performance.md``).
 Orange is negative, blue positive (TensorFlow Playground's scale); thicker is larger |w|.
 Each bias is a small square at its node's lower-left corner on the same colour scale.
+
+Input names are written left of the input column in the chart's left margin, sized in
+pixels, so they are never cut off whatever the chart's width: names longer than
+``INPUT_LABEL_CHARS`` are shortened around an ellipsis (the full name is on hover), and
+when the inputs sit closer than a line of ``LABEL_FONT_PX`` text, only every k-th is named.
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ import plotly.graph_objects as go
 
 from playground.viz.colors import DIVERGING, LEVELS, NEGATIVE, POSITIVE, quantize, quantized_colorscale
 from playground.viz.figure import fast_figure
+from playground.viz.labels import short_label
 from playground.viz.regions import grid_inputs, plane_view
 
 TILE = 10
@@ -43,12 +49,18 @@ WIDTHS = (0.4, 1.0, 2.0, 3.2, 4.5)
 MAX_HOVER_LINKS = 3000
 #: Largest layer (neurons) for which the neuron pictures are drawn.
 MAX_PICTURE_LAYER = 16
+#: Size of the input names and column headers (px): never smaller, however many inputs.
+LABEL_FONT_PX = 13
+#: Longest input name written whole; longer ones are shortened around an ellipsis.
+INPUT_LABEL_CHARS = 14
+#: Width of a character of LABEL_FONT_PX text, generous (digits and most letters are narrower).
 LABEL_PX_PER_CHAR = 7.5
-#: Pixels above the top row of nodes kept for the column headers (13 px text).
+#: Least distance (px) between the baselines of two input names.
+LABEL_LINE_PX = LABEL_FONT_PX + 2
+#: Pixels above the top row of nodes kept for the column headers.
 HEADER_PX = 18
-#: The chart's margin on every side, in pixels.
+#: The chart's margin on every side but the left (which holds the input names), in pixels.
 MARGIN_PX = 8
-ASSUMED_WIDTH_PX = 520
 
 
 def column_pitch(n_columns: int) -> int:
@@ -82,6 +94,15 @@ def node_positions(layer_sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]
         x = np.full(size, (column * pitch + (TILE - 1) / 2) * CELL)
         positions.append((x, -(tops + (TILE - 1) / 2) * CELL))
     return positions
+
+
+def input_labels(input_names: list[str], pitch_px: float) -> list[str]:
+    """The text written beside each input node: its name, shortened to ``INPUT_LABEL_CHARS``;
+    when the nodes are ``pitch_px`` < ``LABEL_LINE_PX`` apart, only every k-th input is named
+    (k = ceil(LABEL_LINE_PX / pitch_px), the first always), the others get "".
+    """
+    every = max(1, int(np.ceil(LABEL_LINE_PX / max(pitch_px, 1e-9) - 1e-9)))
+    return [short_label(name, INPUT_LABEL_CHARS) if j % every == 0 else "" for j, name in enumerate(input_names)]
 
 
 def layer_names(layer_sizes: list[int], input_names: list[str]) -> list[list[str]]:
@@ -227,35 +248,37 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
         **(dict(text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
                 hoverinfo="text") if hover else dict(hoverinfo="skip")),
     ))
-    # Text, as one trace (cheaper to redraw than annotations): input names to the left of
-    # the input column, and a header above every column.
-    crowded = len(sizes) > 5
-    headers = ["Input"] + [f"{s}" if crowded else f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] \
-        + ["Out" if crowded else "Output"]
-    top_y = float(max(p[1].max() for p in positions)) + half + 0.6
-    label_size = 13 if sizes[0] <= 16 else 9
-    traces.append(dict(
-        type="scatter", mode="text", hoverinfo="skip", showlegend=False,
-        x=np.concatenate([positions[0][0] - half - 0.15, [p[0][0] for p in positions]]).astype(np.float32),
-        y=np.concatenate([positions[0][1], np.full(len(positions), top_y)]).astype(np.float32),
-        text=[*names[0], *headers],
-        textposition=["middle left"] * sizes[0] + ["top center"] * len(positions),
-        textfont=dict(size=[label_size] * sizes[0] + [13] * len(positions)),
-    ))
-    width_units = (len(sizes) - 1) * column_pitch(len(sizes)) * CELL + TILE * CELL
-    # Room for the input labels: about LABEL_PX_PER_CHAR px a character on a chart about
-    # ASSUMED_WIDTH_PX wide, converted to plot units.
-    label_px = LABEL_PX_PER_CHAR * max(len(n) for n in names[0]) + 12
-    left_units = max(1.0, label_px * width_units / max(ASSUMED_WIDTH_PX - label_px, 100))
     # Room above top_y for the column headers: HEADER_PX pixels, whatever the plot's scale.
+    top_y = float(max(p[1].max() for p in positions)) + half + 0.6
     bottom_y = -(max(sizes) * NODE_PITCH) * CELL - 0.2
     plot_px = max(height - 2 * MARGIN_PX - HEADER_PX, 40)
     header_units = max(0.4, HEADER_PX * (top_y - bottom_y) / plot_px)
+    # Text, as one trace (cheaper to redraw than annotations): input names left of the input
+    # column, drawn into the left margin (cliponaxis off), and a header above every column.
+    crowded = len(sizes) > 5
+    headers = ["Input"] + [f"{s}" if crowded else f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] \
+        + ["Out" if crowded else "Output"]
+    input_pitch = float(positions[0][1][0] - positions[0][1][1]) if sizes[0] > 1 else 1.0
+    labels = input_labels(names[0], input_pitch * (height - 2 * MARGIN_PX) / (top_y + header_units - bottom_y))
+    hidden = zip(sizes[1:-1], network.activation)
+    column_hover = ["inputs", *(f"hidden layer {i}: {s} {a}" for i, (s, a) in enumerate(hidden, start=1)),
+                    f"{network.output} output"]
+    traces.append(dict(
+        type="scatter", mode="text", showlegend=False, cliponaxis=False,
+        x=np.concatenate([positions[0][0] - half - 0.15, [p[0][0] for p in positions]]).astype(np.float32),
+        y=np.concatenate([positions[0][1], np.full(len(positions), top_y)]).astype(np.float32),
+        text=[*labels, *headers],
+        textposition=["middle left"] * sizes[0] + ["top center"] * len(positions),
+        textfont=dict(size=LABEL_FONT_PX),
+        **(dict(hovertext=[*names[0], *column_hover], hoverinfo="text") if hover else dict(hoverinfo="skip")),
+    ))
+    width_units = (len(sizes) - 1) * column_pitch(len(sizes)) * CELL + TILE * CELL
+    left_px = int(LABEL_PX_PER_CHAR * max(len(label) for label in labels) + 2 * MARGIN_PX)
     layout = dict(
-        height=height, margin=dict(l=MARGIN_PX, r=MARGIN_PX, t=MARGIN_PX, b=MARGIN_PX), uirevision="network",
+        height=height, margin=dict(l=left_px, r=MARGIN_PX, t=MARGIN_PX, b=MARGIN_PX), uirevision="network",
         shapes=shapes,
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
-        xaxis=dict(visible=False, range=[-left_units, width_units + 0.5], fixedrange=True),
+        xaxis=dict(visible=False, range=[-half, width_units + 0.5], fixedrange=True),
         yaxis=dict(visible=False, range=[bottom_y, top_y + header_units], fixedrange=True),
     )
     if pictures:

@@ -4,6 +4,8 @@ For 2-D sets the plane is the data's domain in (x1, x2). For tables with more in
 user picks the two inputs drawn across and up; every other input is held at its
 training-set mean. Grid points go through the dataset's own feature map and scaling
 (``Dataset.transform``) before they reach the network, exactly as the training data did.
+A table with a single input has no plane: its output is drawn as a graph against that
+input instead (``output_curve``), through the same functions.
 
 What the colour means:
 * two classes: 2 P(class 1) - 1 in [-1, 1], orange for class 0, blue for class 1;
@@ -31,6 +33,7 @@ from playground.viz.colors import (
     quantized_colorscale,
 )
 from playground.viz.figure import fast_figure
+from playground.viz.output_curve import curve_traces, point_heights, value_axis
 
 RESOLUTION = 100
 #: Grid points times hidden neurons allowed for one picture: bigger networks get a coarser grid.
@@ -52,6 +55,11 @@ class PlaneView:
     @property
     def holds_others(self) -> bool:
         return len(self.held) > 2
+
+    @property
+    def one_input(self) -> bool:
+        """The data has a single input: the view is a graph of the output against it."""
+        return len(self.held) == 1
 
 
 def plane_view(dataset, x_axis: int = 0, y_axis: int = 1) -> PlaneView:
@@ -132,7 +140,8 @@ def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
         sets.append(("test", data.raw_test, data.y_test, "black", 1.2))
     traces = []
     for label, raw, y, outline, width in sets:
-        x, yy = raw[:, view.x_axis].astype(np.float32), raw[:, view.y_axis].astype(np.float32)
+        x = raw[:, view.x_axis].astype(np.float32)
+        yy = point_heights(trainer, y) if view.one_input else raw[:, view.y_axis].astype(np.float32)
         if trainer.task == "regression":
             marker = dict(color=np.asarray(y, np.float32), colorscale=DIVERGING, cmin=float(np.min(data.y_train)),
                           cmax=float(np.max(data.y_train)))
@@ -159,6 +168,8 @@ def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible
                    visible=axes_visible),
         yaxis=dict(title=dict(text=view.y_label, standoff=4), range=list(view.y_range), visible=axes_visible),
     )
+    if view.one_input:
+        layout["yaxis"] = dict(value_axis(trainer), visible=axes_visible)
     if trainer.dataset.domain is not None:
         layout["yaxis"]["scaleanchor"] = "x"
     return layout
@@ -167,12 +178,17 @@ def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible
 def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False, x_axis: int = 0,
                    y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360,
                    points: bool = True) -> go.Figure:
-    """Heatmap of the network's output over the plane, training (and test) points on top.
+    """Heatmap of the network's output over the plane, training (and test) points on top;
+    for one input, the output's curves against it (``output_curve``).
 
     ``points`` False leaves the points out: the live chart draws them once as an overlay
     (``points_figure``) instead of in every frame.
     """
     view = plane_view(trainer.dataset, x_axis, y_axis)
+    if view.one_input:
+        curves = curve_traces(trainer, view.x_range, view.held, discretize)
+        traces = [*curves, *_point_traces(trainer, view, show_test)] if points else curves
+        return fast_figure(traces, _layout(trainer, view, height, show_test))
     resolution = grid_resolution(trainer.network, resolution)
     xs, ys, raw = grid_inputs(view, resolution)
     values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
@@ -197,9 +213,13 @@ def regions_alt_text(trainer, x_axis: int = 0, y_axis: int = 1) -> str:
     """A sentence for screen readers describing the decision-region chart."""
     view = plane_view(trainer.dataset, x_axis, y_axis)
     metrics = trainer.metrics
-    what = "predicted value" if trainer.task == "regression" else "predicted class"
     score = (f"training accuracy {metrics['train_accuracy']:.0%}" if trainer.task == "classification"
              else f"training RMSE {metrics['train_rmse']:.3g}")
+    if view.one_input:
+        what = "predicted value" if trainer.task == "regression" else "class probabilities"
+        return (f"Output curve: the network's {what} against {view.x_label} after {metrics['iteration']} "
+                f"iterations, with the training points; {score}.")
+    what = "predicted value" if trainer.task == "regression" else "predicted class"
     held = " Other inputs are held at their mean." if view.holds_others else ""
     return (f"Decision regions: the network's {what} over {view.x_label} (across) and {view.y_label} (up) "
             f"after {metrics['iteration']} iterations, with the training points drawn on top; {score}.{held}")

@@ -24,14 +24,14 @@ BAD_FILES = {
     "single_column.csv": r"only one column \('value'\)",
     "duplicate_columns.csv": r"Duplicate column names: 'x' \(columns 1, 3\)",
     "non_numeric_column.csv": (
-        r"input columns contain text, not numbers: 'colour' \(e\.g\. 'red'\).*drop_non_numeric=True"
+        r"input columns contain text, not numbers: 'colour' \(e\.g\. 'red'\)\. The network needs numbers: "
+        r"tick “Drop non-numeric feature columns” to leave them out"
     ),
     "missing_values.csv": (
         r"3 missing values \(column 'x1' lines 3, 6; column 'x2' line 6\)"
-        r".*drop the 2 rows.*drop_missing_rows=True"
+        r".*drop the 2 rows that contain them: tick “Drop rows with missing or infinite values”"
     ),
-    "infinite_values.csv": r"1 infinite value \(column 'x2' line 8\).*drop the row.*drop_missing_rows=True",
-    "constant_column.csv": r"Column 'batch' has the same value \(3\) in every row",
+    "infinite_values.csv": r"1 infinite value \(column 'x2' line 8\).*drop the row that contains it: tick “Drop rows",
     "one_class.csv": r"target column 'label' has only one class \('yes'\)",
     "too_many_classes.csv": "has 25 different classes; the playground handles at most 20",
     "too_few_rows.csv": "only 5 data rows; at least 10",
@@ -39,7 +39,7 @@ BAD_FILES = {
     "too_many_features.csv": "102 columns, so 101 input features; the limit is 100",
     "ragged_rows.csv": "Line 7 has 4 values but the header has 3 columns",
     "unnamed_column.csv": "Column 1 has no name",
-    "class_with_one_row.csv": "class 'c' appears in only one row",
+    "class_with_one_row.csv": "class 'c' appears in only one row.*Add rows of these classes, or remove those rows",
 }
 
 
@@ -140,14 +140,17 @@ def test_utf16_with_byte_order_mark():
 def test_drop_non_numeric_columns():
     data = load_csv(BAD / "non_numeric_column.csv", drop_non_numeric=True)
     assert data.input_names == ["x1", "x2"]
+    assert data.notices == ["Left out the text column 'colour': the network needs numbers."]
 
 
 def test_drop_missing_rows():
     data = load_csv(BAD / "missing_values.csv", drop_missing_rows=True)
     assert len(data.y_train) + len(data.y_test) == 10  # 12 rows, 2 with gaps
     assert np.all(np.isfinite(data.raw_train)) and np.all(np.isfinite(data.raw_test))
+    assert data.notices == ["Left out 2 rows with missing or infinite values (lines 3, 6)."]
     data = load_csv(BAD / "infinite_values.csv", drop_missing_rows=True)
     assert len(data.y_train) + len(data.y_test) == 11
+    assert data.notices == ["Left out 1 row with missing or infinite values (line 8)."]
 
 
 def test_dropping_too_many_rows_is_refused():
