@@ -26,18 +26,19 @@ from dataclasses import dataclass
 import streamlit as st
 
 from playground.data import DataError, load_csv
+from playground.data.tabular import DROP_ROWS_OPTION, DROP_TEXT_OPTION
 from playground.training import config as cfg
 from playground.training.config import Config
 from playground.training.trainer import Trainer
+from playground.ui.confusion_view import confusion_view
 from playground.ui.downloads import apply_pending_model, downloads
 from playground.ui.live_chart import live_chart
 from playground.ui.rewind import rewind
 from playground.ui.session import PLAYGROUND as session
-from playground.ui.sidebar import CSV, sidebar
+from playground.ui.sidebar import CSV, CSV_DROP_ROWS, CSV_DROP_TEXT, sidebar, tick_csv_option
 from playground.ui.training_view import (
     Counter,
     apply_style,
-    change_text,
     counter_row,
     follow_play_state,
     number_text,
@@ -167,24 +168,35 @@ def _neuron_buttons(minus, count, plus, index: int, layers: tuple[int, ...]) -> 
 
 
 # -- the training view ----------------------------------------------------------------------
+#: Each counter of the toolbar after Iteration and Epoch: (label, metric, how its value is
+#: written, how its change is written, lower is better). A change is written like its value.
+_LOSSES = (("Training loss", "train_loss"), ("Test loss", "test_loss"))
+_CLASSIFICATION_COUNTERS = tuple((label, key, lambda v: number_text(v, 3), lambda d: number_text(d, 4, sign=True),
+                                  True) for label, key in _LOSSES) + (
+    ("Training accuracy", "train_accuracy", "{:.1%}".format, "{:+.1%}".format, False),
+    ("Test accuracy", "test_accuracy", "{:.1%}".format, "{:+.1%}".format, False))
+_REGRESSION_COUNTERS = _CLASSIFICATION_COUNTERS[:2] + (
+    ("Training RMSE", "train_rmse", "{:.3g}".format, "{:+.3g}".format, True),
+    ("Test RMSE", "test_rmse", "{:.3g}".format, "{:+.3g}".format, True),
+    ("Test R²", "test_r2", "{:.3f}".format, "{:+.3f}".format, False))
+R2_HELP = "The share of the test targets' variance the network explains: 1 is perfect, 0 is no better than the mean."
+
+
 def _counters(trainer) -> list[Counter]:
     """The toolbar's counters, each with its change since the last frame."""
     metrics = trainer.metrics
     previous = st.session_state.get(session.previous_metrics_key) or metrics
     moved = metrics["iteration"] != previous.get("iteration")
     counters = [Counter("Iteration", f"{metrics['iteration']:,}"), Counter("Epoch", f"{metrics['epoch']:,}")]
-    if trainer.task == "classification":
-        score, score_form = (("Training accuracy", "train_accuracy"), ("Test accuracy", "test_accuracy")), "{:.1%}"
-    else:
-        score, score_form = (("Training RMSE", "train_rmse"), ("Test RMSE", "test_rmse")), "{:.3g}"
-    for label, key in (("Training loss", "train_loss"), ("Test loss", "test_loss"), *score):
+    table = _CLASSIFICATION_COUNTERS if trainer.task == "classification" else _REGRESSION_COUNTERS
+    for label, key, write, write_change, lower_is_better in table:
         value, before = metrics[key], previous.get(key, metrics[key])
+        help_text = R2_HELP if key == "test_r2" else None
         if not math.isfinite(value):
-            counters.append(Counter(label, "–"))
+            counters.append(Counter(label, "–", help=help_text))
             continue
-        change = change_text(key, value, before) if moved and math.isfinite(before) else None
-        text = number_text(value, 3) if "loss" in key else score_form.format(value)
-        counters.append(Counter(label, text, change, lower_is_better="accuracy" not in key))
+        change = write_change(value - before) if moved and math.isfinite(before) else None
+        counters.append(Counter(label, write(value), change, help_text, lower_is_better=lower_is_better))
     return counters
 
 
@@ -274,6 +286,9 @@ def training_view() -> None:
                     "Each row is an example; choose the column to predict.")
         else:
             st.error(problem or "This set-up could not be built.")
+            for option, key in ((DROP_TEXT_OPTION, CSV_DROP_TEXT), (DROP_ROWS_OPTION, CSV_DROP_ROWS)):
+                if problem and option in problem:
+                    st.button(option, key=f"fix_{key}", on_click=tick_csv_option, args=(key,), icon=":material/check:")
         return
     playing = session.playing()
     stepped, epoch_clicked = toolbar(trainer, playing)
@@ -310,6 +325,7 @@ def training_view() -> None:
             st.caption("Every input not on an axis is held at its mean (choose the axes below).")
         live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT)],
                    key="curves_chart", height=CURVES_HEIGHT, alt=curves_alt_text(trainer.history, trainer.task))
+    confusion_view(trainer, playing)
     if playing:
         _train_ahead(trainer, config)
 

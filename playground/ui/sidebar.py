@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from playground.data import DATASETS, DataError, read_csv_table
+from playground.data.tabular import DROP_ROWS_OPTION, DROP_TEXT_OPTION
 from playground.engine.losses import VALID_LOSSES
 from playground.training import config as cfg
 from playground.ui.session import PLAYGROUND as session
@@ -76,7 +77,14 @@ def _store_reading() -> None:
     session.request_rebuild()
 
 
-def _csv_upload() -> None:
+def tick_csv_option(key: str) -> None:
+    """Tick one of the CSV options (a callback of the button shown beside a build error that
+    names the option) and build from the file again."""
+    st.session_state[key] = True
+    _store_reading()
+
+
+def _csv_upload(trainer) -> None:
     st.file_uploader("Your CSV file (up to 10 MB)", type=["csv", "txt"], key=CSV_FILE, on_change=_store_upload)
     stored = st.session_state.get(CSV)
     if not stored:
@@ -89,8 +97,11 @@ def _csv_upload() -> None:
     st.selectbox("Column to predict", columns, index=columns.index(target) if target in columns else len(columns) - 1,
                  key=CSV_TARGET, on_change=_store_reading)
     st.selectbox("Task", ["inferred", "classification", "regression"], key=CSV_TASK, on_change=_store_reading)
-    st.checkbox("Drop non-numeric feature columns", key=CSV_DROP_TEXT, on_change=_store_reading)
-    st.checkbox("Drop rows with missing or infinite values", key=CSV_DROP_ROWS, on_change=_store_reading)
+    st.checkbox(DROP_TEXT_OPTION, key=CSV_DROP_TEXT, on_change=_store_reading)
+    st.checkbox(DROP_ROWS_OPTION, key=CSV_DROP_ROWS, on_change=_store_reading)
+    if trainer is not None:
+        for notice in trainer.dataset.notices:
+            st.caption(notice)
 
 
 def _dataset_points(name: str) -> dict:
@@ -99,14 +110,14 @@ def _dataset_points(name: str) -> dict:
     return {"n_points": info.default_points} if info is not None and info.default_points else {}
 
 
-def data_settings() -> None:
+def data_settings(trainer) -> None:
     config = session.settings()
     st.markdown("**Data**")
     session.bind("dataset", "Dataset", also=_dataset_points,
                  format_func=lambda n: "Your CSV file" if n == "csv" else DATASETS[n].label)
     info = DATASETS.get(config.dataset)
     if config.dataset == "csv":
-        _csv_upload()
+        _csv_upload(trainer)
     elif info is not None:
         st.caption(info.description)
     if info is not None and info.kind == "toy2d":
@@ -200,7 +211,7 @@ def sidebar(trainer) -> None:
     """Draw every setting in the sidebar."""
     with st.sidebar:
         presets()
-        data_settings()
+        data_settings(trainer)
         network_settings(trainer)
         training_settings()
         share_link()
