@@ -25,6 +25,7 @@ from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.training import config as config_module
 from playground.training.config import Config
 from playground.training.history import History, Snapshot, SnapshotStore
+from playground.training.step_record import StepRecord, record_step
 
 CLASSIFICATION_COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 REGRESSION_COLUMNS = ("train_loss", "test_loss", "train_rmse", "test_rmse", "train_r2", "test_r2")
@@ -114,6 +115,11 @@ class Trainer:
         self.epoch = 0
         self.diverged: str | None = None
         self.history = History(CLASSIFICATION_COLUMNS if self.task == "classification" else REGRESSION_COLUMNS)
+        #: Per iteration, the norm of each layer's gradient (weights and bias together).
+        self.gradient_norms = History([f"layer {layer}" for layer in range(1, len(self.network.weights) + 1)])
+        #: What the last ``step(..., keep_record=True)`` did; None once anything else changed the network.
+        self.last_step: StepRecord | None = None
+        self.last_batch_indices = np.arange(0)
         self.snapshots = SnapshotStore()
         with np.errstate(all="ignore"):
             self.history.append(0, self._measure())
@@ -135,7 +141,8 @@ class Trainer:
         return math.ceil(len(self.dataset.X_train) / self.batch_size)
 
     # -- training ---------------------------------------------------------------------------
-    def step(self, n: int = 1, *, record_every: int = 1, max_seconds: float | None = None) -> int:
+    def step(self, n: int = 1, *, record_every: int = 1, max_seconds: float | None = None,
+             keep_record: bool = False) -> int:
         """Run up to ``n`` iterations; returns how many ran.
 
         Fewer run if training diverges, or if ``max_seconds`` of wall time pass first (the
@@ -143,13 +150,17 @@ class Trainer:
         unless ``record_every`` > 1: then only every ``record_every``-th iteration, and
         always the last one, is measured on the whole training and test sets (measuring
         costs as much as training a small batch, so fast playing measures less often).
+        ``keep_record`` keeps the last iteration's ``StepRecord`` in ``last_step`` (for a
+        Step, not for frames while playing: it copies every parameter a few times).
         """
         done = 0
+        self.last_step = None
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         with np.errstate(all="ignore"):
             while done < n and self.diverged is None:
                 last = done + 1 == n or (deadline is not None and done % 8 == 7 and time.perf_counter() > deadline)
-                self._iterate(measure=last or (self.iteration + 1) % record_every == 0)
+                self._iterate(measure=last or (self.iteration + 1) % record_every == 0,
+                              keep_record=keep_record and last)
                 done += self.diverged is None
                 if last:
                     break
@@ -181,6 +192,8 @@ class Trainer:
         n = len(self._order)
         if size >= n:               # full batch: no shuffling needed, no copy made
             self.epoch += 1
+            if len(self.last_batch_indices) != n:
+                self.last_batch_indices = np.arange(n)
             return self.dataset.X_train, self._T_train
         if self._position >= n:
             self._rng.shuffle(self._order)
@@ -190,9 +203,10 @@ class Trainer:
         self._position += size
         if self._position >= n:
             self.epoch += 1
+        self.last_batch_indices = self._order[start:self._position].copy()   # _order is reshuffled in place
         return self._X_ordered[start:self._position], self._T_ordered[start:self._position]
 
-    def _iterate(self, measure: bool = True) -> None:
+    def _iterate(self, measure: bool = True, keep_record: bool = False) -> None:
         """One update. The loss is checked before the update and, if measured, after it,
         so the parameters kept on divergence are always finite ones."""
         network, config = self.network, self.config
@@ -200,23 +214,45 @@ class Trainer:
         masks = network.draw_dropout_masks(len(X), config.dropout, self._rng) if config.dropout else None
         loss, grads = network.loss_and_gradients_for_targets(X, T, config.l1, config.l2, masks)
         params = network.weights + network.biases
+        gradients = grads["weights"] + grads["biases"]
         if not math.isfinite(loss):
             if not all(np.isfinite(p).all() for p in params):
                 self._restore_backup(params)
             return self._stop("NaN" if math.isnan(loss) else "infinite")
+        self._append_gradient_norms(grads)
         for saved, current in zip(self._backup, params):
             np.copyto(saved, current)
-        self.optimizer.step(params, grads["weights"] + grads["biases"])
+        if keep_record:
+            # The loss's own gradient, without the penalty's, from the engine's same code path.
+            _, data = network.loss_and_gradients_for_targets(X, T, 0.0, 0.0, masks)
+            data_gradients = data["weights"] + data["biases"]
+            state_before = self.optimizer.state(params)
+        self.optimizer.step(params, gradients)
         if measure:
             metrics = self._measure()
             if not math.isfinite(metrics[0]):
                 self._restore_backup(params)
                 return self._stop("NaN" if math.isnan(metrics[0]) else "infinite")
         self.iteration += 1
+        if keep_record:
+            self.last_step = record_step(self.iteration, self.last_batch_indices.copy(), self.optimizer,
+                                         config.l1, config.l2, data_gradients, [p.copy() for p in self._backup],
+                                         state_before, params)
         if measure:
             self.history.append(self.iteration, metrics)
         if self.snapshots.wants(self.iteration):
             self._take_snapshot()
+
+    def _append_gradient_norms(self, grads: dict[str, list[np.ndarray]]) -> None:
+        """Append sqrt(|dL/dW_l|^2 + |dL/db_l|^2) for every layer l to ``gradient_norms``.
+
+        The row of an update that then diverged is replaced by the next update's: it is the
+        evidence of which layer exploded until training goes on.
+        """
+        self.gradient_norms.discard_after(self.iteration)
+        self.gradient_norms.append(self.iteration + 1, [
+            math.sqrt(float(np.vdot(dW, dW)) + float(np.vdot(db, db)))
+            for dW, db in zip(grads["weights"], grads["biases"])])
 
     def _restore_backup(self, params: list[np.ndarray]) -> None:
         for current, saved in zip(params, self._backup):
@@ -356,6 +392,8 @@ class Trainer:
         self._backup = [p.copy() for p in self.network.parameters()]
         self.iteration, self.epoch = snapshot.iteration, snapshot.epoch
         self.diverged = None
+        self.last_step = None
         self.history.discard_after(snapshot.iteration)
+        self.gradient_norms.discard_after(snapshot.iteration)
         self.snapshots.discard_after(snapshot.iteration)
         return snapshot.iteration
