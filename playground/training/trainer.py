@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from playground.data import Dataset, build_dataset
+from playground.engine.explain import StepExplanation, explain_step
 from playground.engine.losses import VALID_LOSSES
 from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
@@ -297,6 +298,16 @@ class Trainer:
         total = float(np.sum((T - T.mean()) ** 2))
         rmse = math.sqrt(residual / len(T)) * self.target_scale
         return rmse, (1.0 - residual / total) if total > 0 else math.nan
+
+    def training_targets(self, rows: np.ndarray) -> np.ndarray:
+        """The target matrix of training rows as the network is trained on it, (len(rows), n_outputs)."""
+        return self._T_train[rows]
+
+    def explain_sample(self, index: int) -> StepExplanation:
+        """``explain_step`` on training sample ``index``, with its target in the network's units
+        (regression targets standardised, as trained)."""
+        y = self.dataset.y_train[index] if self.task == "classification" else self._T_train[index]
+        return explain_step(self.network, self.dataset.X_train[index], y)
 
     @property
     def metrics(self) -> dict[str, float]:
