@@ -25,6 +25,7 @@ from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.training import config as config_module
 from playground.training.config import Config
+from playground.training.health import divergence_advice
 from playground.training.history import History, Snapshot, SnapshotStore
 from playground.training.step_record import StepRecord, record_step
 
@@ -263,6 +264,7 @@ class Trainer:
         self.diverged = (
             f"Training diverged at iteration {self.iteration + 1}: the loss became {what}. "
             f"The learning rate {self.config.learning_rate:g} is probably too large for this set-up. "
+            f"{divergence_advice(self.gradient_norms, self.config.learning_rate)} "
             f"The network is kept as it was at iteration {self.iteration}; "
             "lower the learning rate to continue, or press Reset."
         )
