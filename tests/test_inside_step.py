@@ -124,3 +124,50 @@ def test_asking_for_a_parameter_that_does_not_exist_says_so():
         parameter_update(record, "weight", 0, (5, 0))
     with pytest.raises(ValueError, match="layer must be"):
         parameter_update(record, "bias", 7, 0)
+
+
+# -- editing a parameter by hand ---------------------------------------------------------------
+def test_a_hand_edit_changes_the_network_and_its_measures_at_once():
+    trainer = Trainer(Config(n_points=200))
+    trainer.step(5)
+    loss_before = trainer.metrics["train_loss"]
+    trainer.set_parameter("weight", 1, (2, 0), 3.5)
+    trainer.set_parameter("bias", 2, 0, -2.0)
+    assert trainer.network.weights[1][2, 0] == 3.5 and trainer.network.biases[2][0] == -2.0
+    assert trainer.iteration == 7 and trainer.history.iterations[-1] == 7
+    expected = trainer.network.loss_and_outputs(trainer.dataset.X_train, trainer.training_targets(
+        np.arange(len(trainer.dataset.X_train))))[0]
+    assert trainer.metrics["train_loss"] == pytest.approx(expected, rel=1e-12)
+    assert trainer.metrics["train_loss"] != pytest.approx(loss_before)
+
+
+def test_going_back_undoes_a_hand_edit_and_forward_keeps_it():
+    trainer = Trainer(Config(n_points=200))
+    trainer.step(5)
+    before = [p.copy() for p in trainer.network.parameters()]
+    metrics_before = trainer.metrics
+    trainer.set_parameter("weight", 0, (1, 3), -4.0)
+    edited = [p.copy() for p in trainer.network.parameters()]
+    trainer.step(4)
+    assert trainer.resume_from(6) == 6                  # just after the edit: kept
+    for p, q in zip(edited, trainer.network.parameters()):
+        np.testing.assert_array_equal(p, q)
+    assert trainer.resume_from(5) == 5                  # just before it: undone
+    for p, q in zip(before, trainer.network.parameters()):
+        np.testing.assert_array_equal(p, q)
+    assert trainer.metrics == metrics_before
+    assert 5 in trainer.snapshots.iterations and trainer.iteration == 5
+
+
+@pytest.mark.parametrize(("kind", "layer", "index", "value", "message"), [
+    ("weight", 0, (2, 0), 1.0, "layer 1 has no weight"),
+    ("bias", 3, 0, 1.0, "layer must be 1 to 3"),
+    ("link", 0, 0, 1.0, "choose a weight or a bias"),
+    ("bias", 0, 1, float("nan"), "a number from"),
+    ("bias", 0, 1, 1e9, "a number from"),
+])
+def test_a_bad_hand_edit_says_what_is_wrong(kind, layer, index, value, message):
+    trainer = Trainer(Config(n_points=200))
+    with pytest.raises(ValueError, match=message):
+        trainer.set_parameter(kind, layer, index, value)
+    assert trainer.iteration == 0

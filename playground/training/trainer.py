@@ -27,13 +27,15 @@ from playground.training import config as config_module
 from playground.training.config import Config
 from playground.training.health import divergence_advice
 from playground.training.history import History, Snapshot, SnapshotStore
-from playground.training.step_record import StepRecord, record_step
+from playground.training.step_record import PARAMETER_KINDS, StepRecord, record_step
 
 CLASSIFICATION_COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 REGRESSION_COLUMNS = ("train_loss", "test_loss", "train_rmse", "test_rmse", "train_r2", "test_r2")
 #: Step epoch measures the training and test sets at most this many times: measured after
 #: every one of its 4,500 one-point batches, a 10 x 64 network's epoch took 143 s.
 EPOCH_MEASUREMENTS = 200
+#: Largest magnitude a weight or bias may be given by hand.
+MAX_HAND_VALUE = 1e6
 
 
 def dataset_for(config: Config) -> Dataset:
@@ -380,6 +382,36 @@ class Trainer:
         if self.diverged and config != self.config:
             self.diverged = None
         self.config = config
+
+    # -- editing by hand ---------------------------------------------------------------------
+    def set_parameter(self, kind: str, layer: int, index, value: float) -> None:
+        """Set weight ``index = (i, j)`` or bias ``index = j`` of layer ``layer`` (0-based) by hand.
+
+        The edit counts as one iteration (an update of the weights made by hand, not by the
+        optimizer): the state before it is kept as a snapshot at the current iteration and
+        the edited network is measured and kept at the next, so going back undoes it.
+        """
+        if kind not in PARAMETER_KINDS:
+            raise ValueError(f"choose a weight or a bias, not {kind!r}")
+        n_layers = len(self.network.weights)
+        if not 0 <= layer < n_layers:
+            raise ValueError(f"layer must be 1 to {n_layers}, got {layer + 1}")
+        array = (self.network.weights if kind == "weight" else self.network.biases)[layer]
+        index = tuple(int(i) for i in np.atleast_1d(index))
+        if len(index) != array.ndim or not all(0 <= i < n for i, n in zip(index, array.shape)):
+            raise ValueError(f"layer {layer + 1} has no {kind} {index}; its {kind}s have shape {array.shape}")
+        value = float(value)
+        if not abs(value) <= MAX_HAND_VALUE:
+            raise ValueError(f"a hand-set {kind} must be a number from {-MAX_HAND_VALUE:g} to {MAX_HAND_VALUE:g}")
+        self._take_snapshot()
+        array[index] = value
+        for saved, current in zip(self._backup, self.network.parameters()):
+            np.copyto(saved, current)
+        self.iteration += 1
+        self.last_step = None
+        with np.errstate(all="ignore"):
+            self.history.append(self.iteration, self._measure())
+        self._take_snapshot()
 
     # -- snapshots -------------------------------------------------------------------------
     def _take_snapshot(self) -> None:
