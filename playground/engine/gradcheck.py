@@ -28,16 +28,23 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = 1e-
 
 def numerical_gradient(loss_fn: Callable[[], float], param: np.ndarray, step: float = 1e-5) -> np.ndarray:
     """Central differences of ``loss_fn()`` with respect to ``param``, changed in place and restored."""
-    grad = np.zeros_like(param)
-    flat, flat_grad = param.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
+    return numerical_gradient_at(loss_fn, param, np.arange(param.size), step).reshape(param.shape)
+
+
+def numerical_gradient_at(loss_fn: Callable[[], float], param: np.ndarray, flat_indices: np.ndarray,
+                          step: float = 1e-5) -> np.ndarray:
+    """Central differences with respect to the entries ``param.reshape(-1)[flat_indices]`` only,
+    (len(flat_indices),); each entry is changed in place and restored."""
+    flat = param.reshape(-1)
+    grad = np.zeros(len(flat_indices))
+    for k, i in enumerate(flat_indices):
         original = flat[i]
         flat[i] = original + step
         plus = loss_fn()
         flat[i] = original - step
         minus = loss_fn()
         flat[i] = original
-        flat_grad[i] = (plus - minus) / (2.0 * step)
+        grad[k] = (plus - minus) / (2.0 * step)
     return grad
 
 

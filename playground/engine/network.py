@@ -19,6 +19,7 @@ float64, so that the weighted sum is a row-vector product as in the source post.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -72,6 +73,22 @@ def initial_parameters(layer_sizes: Sequence[int], init: str, rng: np.random.Gen
         weights.append(W)
         biases.append(b)
     return weights, biases
+
+
+@dataclass
+class ForwardPass:
+    """What one forward pass on n samples computed, kept for the backward pass.
+
+    ``layer_inputs[l]`` is what W_{l+1} multiplied: a_l after dropout, (n, layer_sizes[l]),
+    for l = 0..L-1; ``sums[l]`` is z_{l+1}, (n, layer_sizes[l+1]), for the L layers;
+    ``hidden_outputs[l]`` is f_{l+1}(z_{l+1}) before dropout, for the L-1 hidden layers;
+    ``outputs`` is y_hat = head(z_L), (n, n_outputs).
+    """
+
+    layer_inputs: list[np.ndarray]
+    sums: list[np.ndarray]
+    hidden_outputs: list[np.ndarray]
+    outputs: np.ndarray
 
 
 class Network:
@@ -161,13 +178,9 @@ class Network:
     # -- forward -----------------------------------------------------------------------
     def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
         """Every layer's activation, ``[a_0 = X, a_1, ..., a_L = y_hat]`` (no dropout)."""
-        a = np.asarray(X, dtype=np.float64)
-        outputs = [a]
-        for W, b, act in zip(self.weights, self.biases, self.hidden_activations):
-            a = act.f(a @ W + b)
-            outputs.append(a)
-        outputs.append(self.output_layer.activate(a @ self.weights[-1] + self.biases[-1]))
-        return outputs
+        X = np.asarray(X, dtype=np.float64)
+        forward = self.forward_pass(X)
+        return [X, *forward.hidden_outputs, forward.outputs]
 
     def output_sums(self, X: np.ndarray) -> np.ndarray:
         """The output layer's weighted sums z_L for X of shape (n, n_inputs): (n, n_outputs)."""
@@ -226,8 +239,20 @@ class Network:
     def loss_and_gradients_for_targets(self, X: np.ndarray, T: np.ndarray, l1: float = 0.0,
                                        l2: float = 0.0, dropout_masks=None):
         """``loss_and_gradients`` with the target matrix already built (the trainer's hot path)."""
+        forward = self.forward_pass(X, dropout_masks)
+        loss, delta = self.output_layer.value_and_gradient(forward.sums[-1], forward.outputs, T)
+        weight_grads, bias_grads, _ = self.backward_pass(forward, delta, dropout_masks)
+        if l1 or l2:
+            loss += regularization_penalty(self.weights, l1, l2)
+            add_regularization_gradient(self.weights, weight_grads, l1, l2)
+        return loss, {"weights": weight_grads, "biases": bias_grads}
+
+    def forward_pass(self, X: np.ndarray, dropout_masks: Sequence[np.ndarray] | None = None) -> ForwardPass:
+        """The forward pass on X (n, n_inputs), keeping every layer's weighted sum and input.
+
+        The one forward pass behind training, ``layer_outputs`` and ``explain_step``.
+        """
         weights, biases = self.weights, self.biases
-        # Forward, keeping each layer's input and weighted sum for the backward pass.
         inputs, sums, activations = [], [], []
         a = X
         for i, act in enumerate(self.hidden_activations):
@@ -242,27 +267,36 @@ class Network:
         inputs.append(a)
         z = a @ weights[-1]
         z += biases[-1]
-        y_hat = self.output_layer.activate(z)
-        loss, delta = self.output_layer.value_and_gradient(z, y_hat, T)
+        sums.append(z)
+        return ForwardPass(inputs, sums, activations, self.output_layer.activate(z))
 
-        # Backward. Bias gradients are the column sums of delta, taken as ones @ delta: a BLAS
+    def backward_pass(self, forward: ForwardPass, delta: np.ndarray,
+                      dropout_masks: Sequence[np.ndarray] | None = None
+                      ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Backpropagate ``delta`` = dLoss/dz_L (n, n_outputs) through the pass ``forward``.
+
+        Returns ``(weight_grads, bias_grads, deltas)``: dLoss/dW_l (fan_in, fan_out),
+        dLoss/db_l (fan_out,) and delta_l = dLoss/dz_l (n, fan_out), each for l = 1..L.
+        """
+        # Bias gradients are the column sums of delta, taken as ones @ delta: a BLAS
         # matrix-vector product, several times faster than delta.sum(axis=0) on small batches.
-        ones = _ones(len(X))
+        ones = _ones(len(delta))
+        weights, inputs = self.weights, forward.layer_inputs
         n_layers = len(weights)
         weight_grads = [None] * n_layers
         bias_grads = [None] * n_layers
+        deltas = [None] * n_layers
         for i in range(n_layers - 1, -1, -1):
+            deltas[i] = delta
             weight_grads[i] = inputs[i].T @ delta
             bias_grads[i] = ones @ delta
             if i:
                 d_a = delta @ weights[i].T
                 if dropout_masks is not None:
                     d_a *= dropout_masks[i - 1]
-                delta = d_a * self.hidden_activations[i - 1].derivative(sums[i - 1], activations[i - 1])
-        if l1 or l2:
-            loss += regularization_penalty(weights, l1, l2)
-            add_regularization_gradient(weights, weight_grads, l1, l2)
-        return loss, {"weights": weight_grads, "biases": bias_grads}
+                delta = d_a * self.hidden_activations[i - 1].derivative(forward.sums[i - 1],
+                                                                        forward.hidden_outputs[i - 1])
+        return weight_grads, bias_grads, deltas
 
     def __repr__(self) -> str:
         return (f"Network(layer_sizes={self.layer_sizes}, activation={self.activation}, "

@@ -40,6 +40,11 @@ class Optimizer:
         """The optimizer's tunable settings by name (for display and serialisation)."""
         return {"learning_rate": self.learning_rate}
 
+    def state(self, params: list[np.ndarray]) -> dict[str, list[np.ndarray] | int]:
+        """Copies of the accumulated state, one array per entry of ``params`` for each kind
+        (zeros before the first step), and Adam's step count ``t``; SGD has none."""
+        return {}
+
 
 class SGD(Optimizer):
     """Plain gradient descent: p <- p - eta g."""
@@ -68,6 +73,10 @@ class Momentum(Optimizer):
     def settings(self):
         return {"learning_rate": self.learning_rate, "momentum": self.momentum}
 
+    def state(self, params):
+        velocity = self._velocity or [np.zeros_like(p) for p in params]
+        return {"velocity": [v.copy() for v in velocity]}
+
     def step(self, params, grads):
         if self._velocity is None:
             self._velocity = [np.zeros_like(p) for p in params]
@@ -94,6 +103,10 @@ class RMSProp(Optimizer):
 
     def settings(self):
         return {"learning_rate": self.learning_rate, "decay": self.decay, "epsilon": self.epsilon}
+
+    def state(self, params):
+        mean_square = self._mean_square or [np.zeros_like(p) for p in params]
+        return {"mean_square": [s.copy() for s in mean_square]}
 
     def step(self, params, grads):
         if self._mean_square is None:
@@ -126,6 +139,11 @@ class Adam(Optimizer):
     def settings(self):
         return {"learning_rate": self.learning_rate, "beta1": self.beta1, "beta2": self.beta2,
                 "epsilon": self.epsilon}
+
+    def state(self, params):
+        moments = self._moments or [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+        return {"first_moment": [m.copy() for m, _ in moments], "second_moment": [v.copy() for _, v in moments],
+                "t": self._t}
 
     def step(self, params, grads):
         if self._moments is None:

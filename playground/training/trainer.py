@@ -19,12 +19,15 @@ import time
 import numpy as np
 
 from playground.data import Dataset, build_dataset
+from playground.engine.explain import StepExplanation, explain_step
 from playground.engine.losses import VALID_LOSSES
 from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.training import config as config_module
 from playground.training.config import Config
+from playground.training.health import divergence_advice
 from playground.training.history import History, Snapshot, SnapshotStore
+from playground.training.step_record import PARAMETER_KINDS, StepRecord, record_step
 
 CLASSIFICATION_COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 REGRESSION_COLUMNS = ("train_loss", "test_loss", "train_rmse", "test_rmse", "train_r2", "test_r2")
@@ -32,6 +35,8 @@ REGRESSION_COLUMNS = ("train_loss", "test_loss", "train_rmse", "test_rmse", "tra
 #: one-point batches would otherwise measure the whole data after each of thousands of
 #: updates, which costs far more than the updates themselves.
 EPOCH_MEASUREMENTS = 200
+#: Largest magnitude a weight or bias may be given by hand.
+MAX_HAND_VALUE = 1e6
 
 
 def dataset_for(config: Config) -> Dataset:
@@ -115,6 +120,11 @@ class Trainer:
         self.epoch = 0
         self.diverged: str | None = None
         self.history = History(CLASSIFICATION_COLUMNS if self.task == "classification" else REGRESSION_COLUMNS)
+        #: Per iteration, the norm of each layer's gradient (weights and bias together).
+        self.gradient_norms = History([f"layer {layer}" for layer in range(1, len(self.network.weights) + 1)])
+        #: What the last ``step(..., keep_record=True)`` did; None once anything else changed the network.
+        self.last_step: StepRecord | None = None
+        self.last_batch_indices = np.arange(0)
         self.snapshots = SnapshotStore()
         with np.errstate(all="ignore"):
             self.history.append(0, self._measure())
@@ -136,7 +146,8 @@ class Trainer:
         return math.ceil(len(self.dataset.X_train) / self.batch_size)
 
     # -- training ---------------------------------------------------------------------------
-    def step(self, n: int = 1, *, record_every: int = 1, max_seconds: float | None = None) -> int:
+    def step(self, n: int = 1, *, record_every: int = 1, max_seconds: float | None = None,
+             keep_record: bool = False) -> int:
         """Run up to ``n`` iterations; returns how many ran.
 
         Fewer run if training diverges, or if ``max_seconds`` of wall time pass first (the
@@ -144,13 +155,17 @@ class Trainer:
         unless ``record_every`` > 1: then only every ``record_every``-th iteration, and
         always the last one, is measured on the whole training and test sets (measuring
         costs as much as training a small batch, so fast playing measures less often).
+        ``keep_record`` keeps the last iteration's ``StepRecord`` in ``last_step`` (for a
+        Step, not for frames while playing: it copies every parameter a few times).
         """
         done = 0
+        self.last_step = None
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         with np.errstate(all="ignore"):
             while done < n and self.diverged is None:
                 last = done + 1 == n or (deadline is not None and done % 8 == 7 and time.perf_counter() > deadline)
-                self._iterate(measure=last or (self.iteration + 1) % record_every == 0)
+                self._iterate(measure=last or (self.iteration + 1) % record_every == 0,
+                              keep_record=keep_record and last)
                 done += self.diverged is None
                 if last:
                     break
@@ -182,6 +197,8 @@ class Trainer:
         n = len(self._order)
         if size >= n:               # full batch: no shuffling needed, no copy made
             self.epoch += 1
+            if len(self.last_batch_indices) != n:
+                self.last_batch_indices = np.arange(n)
             return self.dataset.X_train, self._T_train
         if self._position >= n:
             self._rng.shuffle(self._order)
@@ -191,9 +208,10 @@ class Trainer:
         self._position += size
         if self._position >= n:
             self.epoch += 1
+        self.last_batch_indices = self._order[start:self._position].copy()   # _order is reshuffled in place
         return self._X_ordered[start:self._position], self._T_ordered[start:self._position]
 
-    def _iterate(self, measure: bool = True) -> None:
+    def _iterate(self, measure: bool = True, keep_record: bool = False) -> None:
         """One update. The loss is checked before the update and, if measured, after it,
         so the parameters kept on divergence are always finite ones."""
         network, config = self.network, self.config
@@ -201,23 +219,45 @@ class Trainer:
         masks = network.draw_dropout_masks(len(X), config.dropout, self._rng) if config.dropout else None
         loss, grads = network.loss_and_gradients_for_targets(X, T, config.l1, config.l2, masks)
         params = network.weights + network.biases
+        gradients = grads["weights"] + grads["biases"]
         if not math.isfinite(loss):
             if not all(np.isfinite(p).all() for p in params):
                 self._restore_backup(params)
             return self._stop("NaN" if math.isnan(loss) else "infinite")
+        self._append_gradient_norms(grads)
         for saved, current in zip(self._backup, params):
             np.copyto(saved, current)
-        self.optimizer.step(params, grads["weights"] + grads["biases"])
+        if keep_record:
+            # The loss's own gradient, without the penalty's, from the engine's same code path.
+            _, data = network.loss_and_gradients_for_targets(X, T, 0.0, 0.0, masks)
+            data_gradients = data["weights"] + data["biases"]
+            state_before = self.optimizer.state(params)
+        self.optimizer.step(params, gradients)
         if measure:
             metrics = self._measure()
             if not math.isfinite(metrics[0]):
                 self._restore_backup(params)
                 return self._stop("NaN" if math.isnan(metrics[0]) else "infinite")
         self.iteration += 1
+        if keep_record:
+            self.last_step = record_step(self.iteration, self.last_batch_indices.copy(), self.optimizer,
+                                         config.l1, config.l2, data_gradients, [p.copy() for p in self._backup],
+                                         state_before, params)
         if measure:
             self.history.append(self.iteration, metrics)
         if self.snapshots.wants(self.iteration):
             self._take_snapshot()
+
+    def _append_gradient_norms(self, grads: dict[str, list[np.ndarray]]) -> None:
+        """Append sqrt(|dL/dW_l|^2 + |dL/db_l|^2) for every layer l to ``gradient_norms``.
+
+        The row of an update that then diverged is replaced by the next update's: it is the
+        evidence of which layer exploded until training goes on.
+        """
+        self.gradient_norms.discard_after(self.iteration)
+        self.gradient_norms.append(self.iteration + 1, [
+            math.sqrt(float(np.vdot(dW, dW)) + float(np.vdot(db, db)))
+            for dW, db in zip(grads["weights"], grads["biases"])])
 
     def _restore_backup(self, params: list[np.ndarray]) -> None:
         for current, saved in zip(params, self._backup):
@@ -227,6 +267,7 @@ class Trainer:
         self.diverged = (
             f"Training diverged at iteration {self.iteration + 1}: the loss became {what}. "
             f"The learning rate {self.config.learning_rate:g} is probably too large for this set-up. "
+            f"{divergence_advice(self.gradient_norms, self.config.learning_rate)} "
             f"The network is kept as it was at iteration {self.iteration}; "
             "lower the learning rate to continue, or press Reset."
         )
@@ -262,6 +303,16 @@ class Trainer:
         total = float(np.sum((T - T.mean()) ** 2))
         rmse = math.sqrt(residual / len(T)) * self.target_scale
         return rmse, (1.0 - residual / total) if total > 0 else math.nan
+
+    def training_targets(self, rows: np.ndarray) -> np.ndarray:
+        """The target matrix of training rows as the network is trained on it, (len(rows), n_outputs)."""
+        return self._T_train[rows]
+
+    def explain_sample(self, index: int) -> StepExplanation:
+        """``explain_step`` on training sample ``index``, with its target in the network's units
+        (regression targets standardised, as trained)."""
+        y = self.dataset.y_train[index] if self.task == "classification" else self._T_train[index]
+        return explain_step(self.network, self.dataset.X_train[index], y)
 
     @property
     def metrics(self) -> dict[str, float]:
@@ -338,6 +389,36 @@ class Trainer:
             self.diverged = None
         self.config = config
 
+    # -- editing by hand ---------------------------------------------------------------------
+    def set_parameter(self, kind: str, layer: int, index, value: float) -> None:
+        """Set weight ``index = (i, j)`` or bias ``index = j`` of layer ``layer`` (0-based) by hand.
+
+        The edit counts as one iteration (an update of the weights made by hand, not by the
+        optimizer): the state before it is kept as a snapshot at the current iteration and
+        the edited network is measured and kept at the next, so going back undoes it.
+        """
+        if kind not in PARAMETER_KINDS:
+            raise ValueError(f"choose a weight or a bias, not {kind!r}")
+        n_layers = len(self.network.weights)
+        if not 0 <= layer < n_layers:
+            raise ValueError(f"layer must be 1 to {n_layers}, got {layer + 1}")
+        array = (self.network.weights if kind == "weight" else self.network.biases)[layer]
+        index = tuple(int(i) for i in np.atleast_1d(index))
+        if len(index) != array.ndim or not all(0 <= i < n for i, n in zip(index, array.shape)):
+            raise ValueError(f"layer {layer + 1} has no {kind} {index}; its {kind}s have shape {array.shape}")
+        value = float(value)
+        if not abs(value) <= MAX_HAND_VALUE:
+            raise ValueError(f"a hand-set {kind} must be a number from {-MAX_HAND_VALUE:g} to {MAX_HAND_VALUE:g}")
+        self._take_snapshot()
+        array[index] = value
+        for saved, current in zip(self._backup, self.network.parameters()):
+            np.copyto(saved, current)
+        self.iteration += 1
+        self.last_step = None
+        with np.errstate(all="ignore"):
+            self.history.append(self.iteration, self._measure())
+        self._take_snapshot()
+
     # -- snapshots -------------------------------------------------------------------------
     def _take_snapshot(self) -> None:
         weights, biases = self.network.copy_parameters()
@@ -362,6 +443,8 @@ class Trainer:
         self._backup = [p.copy() for p in self.network.parameters()]
         self.iteration, self.epoch = snapshot.iteration, snapshot.epoch
         self.diverged = None
+        self.last_step = None
         self.history.discard_after(snapshot.iteration)
+        self.gradient_norms.discard_after(snapshot.iteration)
         self.snapshots.discard_after(snapshot.iteration)
         return snapshot.iteration

@@ -61,6 +61,8 @@ LABEL_LINE_PX = LABEL_FONT_PX + 2
 HEADER_PX = 18
 #: The chart's margin on every side but the left (which holds the input names), in pixels.
 MARGIN_PX = 8
+#: What the links can be coloured by (see ``link_values``).
+LINK_COLOURINGS = ("weight", "gradient", "change")
 
 
 def column_pitch(n_columns: int) -> int:
@@ -134,13 +136,17 @@ def _geometry(layer_sizes: tuple[int, ...]) -> tuple[tuple[np.ndarray, ...], str
     return tuple(links), outlines
 
 
-def _link_shapes(network) -> list[dict]:
-    """The links as a few SVG path shapes, one per (sign, width bucket), drawn below the nodes."""
-    segments, _ = _geometry(tuple(network.layer_sizes))
+def _link_shapes(layer_sizes: list[int], values: list[np.ndarray], thresholds=WIDTH_THRESHOLDS) -> list[dict]:
+    """The links as a few SVG path shapes, one per (sign, width bucket), drawn below the nodes.
+
+    ``values`` holds one (fan_in, fan_out) array per layer (the weights, or what the links
+    are coloured by); ``thresholds`` separate the width buckets by |value|.
+    """
+    segments, _ = _geometry(tuple(layer_sizes))
     pieces: dict[int, list[np.ndarray]] = {}
-    for W, layer_segments in zip(network.weights, segments):
+    for W, layer_segments in zip(values, segments):
         flat = W.ravel()
-        key = 2 * np.searchsorted(WIDTH_THRESHOLDS, np.abs(flat)) + (flat >= 0)
+        key = 2 * np.searchsorted(thresholds, np.abs(flat)) + (flat >= 0)
         for k in np.unique(key):
             pieces.setdefault(int(k), []).append(layer_segments[key == k])
     shapes = []
@@ -151,18 +157,18 @@ def _link_shapes(network) -> list[dict]:
     return shapes
 
 
-def _link_hover_trace(network, positions, names) -> dict | None:
+def _link_hover_trace(values: list[np.ndarray], positions, names, label: str = "weight") -> dict | None:
     """Invisible hover points at every link's midpoint (``mode="none"``: no SVG per point)."""
-    if sum(W.size for W in network.weights) > MAX_HOVER_LINKS:
+    if sum(W.size for W in values) > MAX_HOVER_LINKS:
         return None
     xs, ys, text = [], [], []
-    for layer, W in enumerate(network.weights):
+    for layer, W in enumerate(values):
         (x0, y0), (x1, y1) = positions[layer], positions[layer + 1]
         fan_in, fan_out = W.shape
         xs.append(np.full(W.size, (x0[0] + x1[0]) / 2))
         ys.append((np.repeat(y0, fan_out) + np.tile(y1, fan_in)) / 2)
         source, target = np.repeat(names[layer], fan_out), np.tile(names[layer + 1], fan_in)
-        text.extend(f"{s} → {t}: weight {w:+.3f}" for s, t, w in zip(source, target, W.ravel()))
+        text.extend(f"{s} → {t}: {label} {w:+.3g}" for s, t, w in zip(source, target, W.ravel()))
     return dict(type="scatter", x=np.concatenate(xs).astype(np.float32), y=np.concatenate(ys).astype(np.float32),
                 mode="none", text=text, hoverinfo="text", showlegend=False)
 
@@ -202,13 +208,46 @@ def _mosaic_trace(trainer, layer_sizes) -> dict:
                 zmin=0, zmax=LEVELS, showscale=False, hoverinfo="skip", zsmooth="fast")
 
 
-def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, hover: bool = True) -> go.Figure:
+def link_values(trainer, by: str) -> list[np.ndarray] | None:
+    """What to colour the links by: "weight" (the weights), "gradient" (the last recorded
+    Step's gradient, regularisation included) or "change" (that Step's change of each
+    weight). None for "gradient" and "change" when no Step was recorded."""
+    if by == "weight":
+        return trainer.network.weights
+    if by not in LINK_COLOURINGS:
+        raise ValueError(f"colour links by one of {', '.join(LINK_COLOURINGS)}, not {by!r}")
+    record = trainer.last_step
+    if record is None:
+        return None
+    n_layers = record.n_layers
+    if by == "gradient":
+        return [d + r for d, r in zip(record.data_gradients[:n_layers], record.regularization_gradients[:n_layers])]
+    return record.changes[:n_layers]
+
+
+def _link_colorbar(values: list[np.ndarray], label: str) -> tuple[dict, tuple[float, ...]]:
+    """A colourbar on a symmetric scale [-m, m], m the largest |value|, and width thresholds
+    scaled to m: the weights' fixed ones shrunk so that the widest bucket starts at m / 2."""
+    largest = max((float(np.max(np.abs(v))) for v in values if v.size), default=0.0)
+    largest = largest if np.isfinite(largest) and largest > 0 else 1.0
+    thresholds = tuple(largest * t / (2 * WIDTH_THRESHOLDS[-1]) for t in WIDTH_THRESHOLDS)
+    trace = dict(type="scatter", x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+                 marker=dict(color=[0.0], colorscale=DIVERGING, cmin=-largest, cmax=largest, showscale=True,
+                             colorbar=dict(title=dict(text=label), thickness=10, len=0.8, tickformat=".2g")))
+    return trace, thresholds
+
+
+def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, hover: bool = True,
+                   colour_links: tuple[str, list[np.ndarray]] | None = None) -> go.Figure:
     """The diagram of ``trainer.network`` with its current weights and biases.
 
     ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
     than ``MAX_PICTURE_LAYER`` neurons. ``hover`` False leaves out the hover values (for
     frames shown while playing, which replace each other faster than a pointer can read
     them, and which redraw noticeably faster without them).
+    ``colour_links`` = (label, one array per layer shaped like the weights), for example
+    ``("gradient", link_values(trainer, "gradient"))``, colours and thickens the links by those
+    values on a symmetric scale and adds a colourbar legend; None draws the weights without one.
     """
     network, data = trainer.network, trainer.dataset
     sizes = network.layer_sizes
@@ -219,11 +258,15 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     half = (TILE / 2) * CELL
     _, outlines = _geometry(tuple(sizes))
     # Links below everything; tile outlines above the pictures, or grey tiles without them.
-    shapes = _link_shapes(network) + [dict(
+    label, values = colour_links if colour_links is not None else ("weight", network.weights)
+    colorbar, thresholds = _link_colorbar(values, label) if colour_links is not None else (None, WIDTH_THRESHOLDS)
+    shapes = _link_shapes(sizes, values, thresholds) + [dict(
         type="path", path=outlines, line=dict(color="#666666", width=1),
         **(dict(layer="above") if pictures else dict(layer="below", fillcolor="#d9d9d9")))]
-    link_hover = _link_hover_trace(network, positions, names) if hover else None
+    link_hover = _link_hover_trace(values, positions, names, label) if hover else None
     traces = [link_hover] if link_hover is not None else []
+    if colorbar is not None:
+        traces.append(colorbar)
     if pictures:
         traces.append(_mosaic_trace(trainer, sizes))
     pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
