@@ -171,14 +171,15 @@ class Trainer:
                     break
         return done
 
-    def step_epoch(self, *, max_seconds: float | None = None) -> int:
+    def step_epoch(self, *, max_seconds: float | None = None, keep_record: bool = False) -> int:
         """Run the iterations that finish the current epoch (a whole epoch from its start).
 
         They are measured at most ``EPOCH_MEASUREMENTS`` times, evenly spaced and always at
-        the end; ``max_seconds`` as in :meth:`step`.
+        the end; ``max_seconds`` and ``keep_record`` as in :meth:`step`.
         """
         n = self.iterations_left_in_epoch
-        return self.step(n, record_every=math.ceil(n / EPOCH_MEASUREMENTS), max_seconds=max_seconds)
+        return self.step(n, record_every=math.ceil(n / EPOCH_MEASUREMENTS), max_seconds=max_seconds,
+                         keep_record=keep_record)
 
     @property
     def iterations_left_in_epoch(self) -> int:

@@ -116,9 +116,23 @@ async function drawFrame(state, frame) {
   // Frames are paced from the start of one draw to the start of the next.
   state.lastDrawAt = performance.now();
   await window.Plotly.react(state.div, frame.data || [], layout, state.config);
+  hookClicks(state);
   state.current = frame;
   state.framesDrawn += 1;
   state.div.dataset.framesDrawn = String(state.framesDrawn);
+}
+
+// A click on the chart (a point, a heatmap cell, a node of the diagram) is sent to Python
+// as the trigger value "click": its coordinates and the point's customdata, if any.
+function hookClicks(state) {
+  if (state.clicksHooked || typeof state.div.on !== "function") return;
+  state.clicksHooked = true;
+  state.div.on("plotly_click", (event) => {
+    const point = event && event.points && event.points[0];
+    if (!point || !state.clickable || state.setTrigger === null) return;
+    const value = { x: point.x ?? null, y: point.y ?? null, customdata: point.customdata ?? null };
+    state.setTrigger("click", value);
+  });
 }
 
 async function playNext(state) {
@@ -200,6 +214,9 @@ function createState(parentElement) {
     config: {},
     themeKey: "",
     themeVars: {},
+    clickable: false,
+    clicksHooked: false,
+    setTrigger: null,
   };
   // Plotly.Plots.resize rejects for a chart that is not displayed: one the page has just
   // removed or hidden (a rerun, a page switch) can still get this callback. Nothing needs
@@ -218,7 +235,7 @@ function createState(parentElement) {
 }
 
 export default function liveChart(component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   const payload = decodePayload(data);
   let state = instances.get(parentElement);
   if (state === undefined) {
@@ -232,6 +249,8 @@ export default function liveChart(component) {
   state.height = payload.height;
   state.theme = payload.theme;
   state.config = payload.config || {};
+  state.clickable = Boolean(payload.clickable);
+  state.setTrigger = setTriggerValue || null;
 
   state.themeVars = readTheme(parentElement);
   const themeKey = JSON.stringify(state.themeVars);

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -203,6 +203,7 @@ def live_chart(
     theme: Literal["streamlit"] | None = "streamlit",
     config: Mapping[str, Any] | None = None,
     overlay: Figure | None = None,
+    on_click: Callable[[], None] | None = None,
 ) -> None:
     """Show ``figures`` in one live chart, ``frame_interval_ms`` apart, and hold the last.
 
@@ -228,6 +229,9 @@ def live_chart(
         A figure drawn over every frame and redrawn only when it changes. It must have
         the frames' layout geometry (height, fixed margins, axis ranges and constraints)
         and transparent backgrounds; it takes no pointer events.
+    on_click
+        Called (as a widget callback) when the visitor clicks the chart; ``clicked(key)``
+        then gives the click's ``x``, ``y`` and ``customdata``.
     """
     payload = frame_payload(
         figures,
@@ -239,4 +243,15 @@ def live_chart(
         config=config,
         overlay=overlay,
     )
-    _mount_live_chart(key=key, data=encode_payload(payload), height=height, width="stretch")
+    payload["clickable"] = on_click is not None
+    callbacks = {"on_click_change": on_click} if on_click is not None else {}
+    _mount_live_chart(key=key, data=encode_payload(payload), height=height, width="stretch", **callbacks)
+
+
+def clicked(key: str) -> Mapping[str, Any] | None:
+    """The last click on the live chart ``key`` (``x``, ``y``, ``customdata``), or None."""
+    result = st.session_state.get(key)
+    value = getattr(result, "click", None) if result is not None else None
+    if value is None and isinstance(result, Mapping):
+        value = result.get("click")
+    return value if isinstance(value, Mapping) else None

@@ -29,10 +29,12 @@ from playground.data import DataError, load_csv
 from playground.data.tabular import DROP_ROWS_OPTION, DROP_TEXT_OPTION
 from playground.training import config as cfg
 from playground.training.config import Config
+from playground.training.health import stuck_hint
 from playground.training.trainer import Trainer
 from playground.ui.confusion_view import confusion_view
 from playground.ui.downloads import apply_pending_model, downloads
-from playground.ui.live_chart import live_chart
+from playground.ui.inside_step import STEP_NEURON, STEP_SAMPLE, inside_step_panel, link_colouring
+from playground.ui.live_chart import clicked, live_chart
 from playground.ui.rewind import rewind
 from playground.ui.session import PLAYGROUND as session
 from playground.ui.sidebar import CSV, CSV_DROP_ROWS, CSV_DROP_TEXT, sidebar, tick_csv_option
@@ -47,7 +49,7 @@ from playground.ui.training_view import (
     stop_playing,
 )
 from playground.viz.curves import curves_alt_text, curves_figure
-from playground.viz.network_diagram import network_alt_text, network_figure
+from playground.viz.network_diagram import layer_names, network_alt_text, network_figure
 from playground.viz.regions import plane_view, points_figure, regions_alt_text, regions_figure
 
 FRAME_SECONDS = 0.48
@@ -167,6 +169,46 @@ def _neuron_buttons(minus, count, plus, index: int, layers: tuple[int, ...]) -> 
                 disabled=size >= cfg.MAX_NEURONS, help=f"One neuron more in hidden layer {index + 1}")
 
 
+# -- clicks on the charts choose what the Inside the step panel explains ------------------------
+DIAGRAM_KEY = "network_chart"
+REGIONS_KEY = "regions_chart"
+
+
+def _point_clicked() -> None:
+    """A click on the decision regions chooses the training point nearest to it (in the
+    chart's own units, each axis scaled by its range)."""
+    click, trainer = clicked(REGIONS_KEY), session.trainer(build_trainer)
+    if click is None or trainer is None or click.get("x") is None:
+        return
+    config = session.settings()
+    view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
+    raw = trainer.dataset.raw_train
+    span_x = (view.x_range[1] - view.x_range[0]) or 1.0
+    if view.one_input:
+        distance = ((raw[:, 0] - float(click["x"])) / span_x) ** 2
+    else:
+        span_y = (view.y_range[1] - view.y_range[0]) or 1.0
+        distance = ((raw[:, view.x_axis] - float(click["x"])) / span_x) ** 2 \
+            + ((raw[:, view.y_axis] - float(click.get("y") or 0.0)) / span_y) ** 2
+    st.session_state[STEP_SAMPLE] = int(distance.argmin())
+
+
+def _neuron_clicked() -> None:
+    """A click on a node of the diagram chooses that neuron (inputs cannot be explained)."""
+    click = clicked(DIAGRAM_KEY)
+    name = click.get("customdata") if click else None
+    if isinstance(name, str) and name in _explainable_neurons():
+        st.session_state[STEP_NEURON] = name
+
+
+def _explainable_neurons() -> set[str]:
+    trainer = session.trainer(build_trainer)
+    if trainer is None:
+        return set()
+    names = layer_names(trainer.network.layer_sizes, trainer.dataset.feature_names)
+    return {name for layer in names[1:] for name in layer}
+
+
 # -- the training view ----------------------------------------------------------------------
 #: Each counter of the toolbar after Iteration and Epoch: (label, metric, how its value is
 #: written, how its change is written, lower is better). A change is written like its value.
@@ -217,7 +259,8 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
                          max_seconds=FRAME_TRAINING_SECONDS)
         last = frame == n_frames - 1 or trainer.diverged or (advance and time.perf_counter() > deadline)
         if last or frame % DIAGRAM_EVERY == DIAGRAM_EVERY - 1:
-            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT, hover=not advance))
+            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT, hover=not advance,
+                                           colour_links=None if advance else link_colouring(trainer)))
         regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
                                       x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT,
                                       points=False))
@@ -294,11 +337,14 @@ def training_view() -> None:
     stepped, epoch_clicked = toolbar(trainer, playing)
     config = session.settings()
     epoch_ran = epoch_asked = 0
-    if stepped:
-        trainer.step(1)
+    if (stepped or epoch_clicked) and trainer.diverged:
+        st.error(f"Step does nothing: training stopped. {trainer.diverged} Press Reset to start again, or change "
+                 "the learning rate (or another setting) to go on from the last good network.")
+    elif stepped:
+        trainer.step(1, keep_record=True)
     elif epoch_clicked:
         epoch_asked = trainer.iterations_left_in_epoch
-        epoch_ran = trainer.step_epoch(max_seconds=STEP_SECONDS)
+        epoch_ran = trainer.step_epoch(max_seconds=STEP_SECONDS, keep_record=True)
     diagrams, regions = _frames_to_show(trainer, config, playing)
     if trainer.diverged:
         st.error(trainer.diverged)
@@ -313,21 +359,30 @@ def training_view() -> None:
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
         architecture_controls()
-        live_chart(diagrams, key="network_chart", height=DIAGRAM_HEIGHT, frame_interval_ms=DIAGRAM_EVERY * interval,
-                   alt=network_alt_text(trainer.network, trainer.dataset.feature_names))
+        live_chart(diagrams, key=DIAGRAM_KEY, height=DIAGRAM_HEIGHT, frame_interval_ms=DIAGRAM_EVERY * interval,
+                   alt=network_alt_text(trainer.network, trainer.dataset.feature_names),
+                   on_click=None if playing else _neuron_clicked)
     with right:
         view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
-        live_chart(regions, key="regions_chart", height=REGIONS_HEIGHT, frame_interval_ms=interval,
+        live_chart(regions, key=REGIONS_KEY, height=REGIONS_HEIGHT, frame_interval_ms=interval,
                    alt=regions_alt_text(trainer, config.x_axis, config.y_axis),
+                   on_click=None if playing else _point_clicked,
                    overlay=points_figure(trainer, show_test=config.show_test, x_axis=config.x_axis,
                                          y_axis=config.y_axis, height=REGIONS_HEIGHT))
         if view.holds_others:
             st.caption("Every input not on an axis is held at its mean (choose the axes below).")
         live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT)],
                    key="curves_chart", height=CURVES_HEIGHT, alt=curves_alt_text(trainer.history, trainer.task))
+    if not playing:
+        hint = stuck_hint(trainer)
+        if hint:
+            st.warning(hint, icon=":material/lightbulb:")
     confusion_view(trainer, playing)
     if playing:
         _train_ahead(trainer, config)
+    else:
+        with st.expander("Inside the step: the maths of one iteration, with its numbers", expanded=True):
+            inside_step_panel(trainer)
 
 
 def view_options(trainer) -> None:

@@ -280,6 +280,7 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
         traces.append(dict(   # invisible: what the pointer hovers over
             type="scatter", x=node_x.astype(np.float32), y=node_y.astype(np.float32), mode="none", showlegend=False,
             text=[f"{n} ({a})" for n, a in zip(flat_names, activations)], hoverinfo="text",
+            customdata=flat_names,      # a click on a node names it (the Inside the step panel)
         ))
     bias_x = np.concatenate([p[0] - half for p in positions[1:]])
     bias_y = np.concatenate([p[1] - half for p in positions[1:]])
