@@ -130,7 +130,16 @@ function hookClicks(state) {
   state.div.on("plotly_click", (event) => {
     const point = event && event.points && event.points[0];
     if (!point || !state.clickable || state.setTrigger === null) return;
-    const value = { x: point.x ?? null, y: point.y ?? null, customdata: point.customdata ?? null };
+    const value = { x: point.x ?? null, y: point.y ?? null, customdata: point.customdata ?? null,
+                    pointer_x: null, pointer_y: null };
+    // Where the pointer was, in the axes' units (a heatmap's point is the centre of its cell).
+    const layout = state.div._fullLayout;
+    const mouse = event.event;
+    if (layout && layout.xaxis && layout.yaxis && mouse && typeof layout.xaxis.p2d === "function") {
+      const box = state.div.getBoundingClientRect();
+      value.pointer_x = layout.xaxis.p2d(mouse.clientX - box.left - layout.xaxis._offset);
+      value.pointer_y = layout.yaxis.p2d(mouse.clientY - box.top - layout.yaxis._offset);
+    }
     state.setTrigger("click", value);
   });
 }

@@ -231,7 +231,8 @@ def live_chart(
         and transparent backgrounds; it takes no pointer events.
     on_click
         Called (as a widget callback) when the visitor clicks the chart; ``clicked(key)``
-        then gives the click's ``x``, ``y`` and ``customdata``.
+        then gives the clicked point's ``x``, ``y`` and ``customdata``, and where the pointer
+        was in the axes' units (``pointer_x``, ``pointer_y``).
     """
     payload = frame_payload(
         figures,
@@ -249,7 +250,8 @@ def live_chart(
 
 
 def clicked(key: str) -> Mapping[str, Any] | None:
-    """The last click on the live chart ``key`` (``x``, ``y``, ``customdata``), or None."""
+    """The last click on the live chart ``key`` (``x``, ``y``, ``customdata``, ``pointer_x``,
+    ``pointer_y``), or None."""
     result = st.session_state.get(key)
     value = getattr(result, "click", None) if result is not None else None
     if value is None and isinstance(result, Mapping):

@@ -178,18 +178,22 @@ def _point_clicked() -> None:
     """A click on the decision regions chooses the training point nearest to it (in the
     chart's own units, each axis scaled by its range)."""
     click, trainer = clicked(REGIONS_KEY), session.trainer(build_trainer)
-    if click is None or trainer is None or click.get("x") is None:
+    if click is None or trainer is None:
+        return
+    exact = click.get("pointer_x") is not None
+    x, y = (click.get("pointer_x"), click.get("pointer_y")) if exact else (click.get("x"), click.get("y"))
+    if x is None:
         return
     config = session.settings()
     view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
     raw = trainer.dataset.raw_train
     span_x = (view.x_range[1] - view.x_range[0]) or 1.0
     if view.one_input:
-        distance = ((raw[:, 0] - float(click["x"])) / span_x) ** 2
+        distance = ((raw[:, 0] - float(x)) / span_x) ** 2
     else:
         span_y = (view.y_range[1] - view.y_range[0]) or 1.0
-        distance = ((raw[:, view.x_axis] - float(click["x"])) / span_x) ** 2 \
-            + ((raw[:, view.y_axis] - float(click.get("y") or 0.0)) / span_y) ** 2
+        distance = ((raw[:, view.x_axis] - float(x)) / span_x) ** 2 \
+            + ((raw[:, view.y_axis] - float(y if y is not None else 0.0)) / span_y) ** 2
     st.session_state[STEP_SAMPLE] = int(distance.argmin())
 
 
@@ -368,7 +372,8 @@ def training_view() -> None:
                    alt=regions_alt_text(trainer, config.x_axis, config.y_axis),
                    on_click=None if playing else _point_clicked,
                    overlay=points_figure(trainer, show_test=config.show_test, x_axis=config.x_axis,
-                                         y_axis=config.y_axis, height=REGIONS_HEIGHT))
+                                         y_axis=config.y_axis, height=REGIONS_HEIGHT,
+                                         marked=None if playing else st.session_state.get(STEP_SAMPLE)))
         if view.holds_others:
             st.caption("Every input not on an axis is held at its mean (choose the axes below).")
         live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT)],

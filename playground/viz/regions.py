@@ -194,19 +194,34 @@ def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False
     values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
     scale = _value_scale(trainer)
     heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), showscale=False,
-                   hoverinfo="skip", z=quantize(values, scale["zmin"], scale["zmax"]),
+                   # "none", not "skip": no hover label, but a click still reports the cell
+                   hoverinfo="none", z=quantize(values, scale["zmin"], scale["zmax"]),
                    colorscale=quantized_colorscale(scale["colorscale"]), zmin=0, zmax=LEVELS)
     traces = [heatmap, *_point_traces(trainer, view, show_test)] if points else [heatmap]
     return fast_figure(traces, _layout(trainer, view, height, show_test))
 
 
 def points_figure(trainer, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,
-                  height: int = 360) -> go.Figure:
+                  height: int = 360, marked: int | None = None) -> go.Figure:
     """The training (and test) points alone, with the layout of ``regions_figure`` and its
-    axes hidden: drawn over a regions figure made without points, the two look as one."""
+    axes hidden: drawn over a regions figure made without points, the two look as one.
+    ``marked`` rings one training point (the sample the Inside the step panel explains)."""
     view = plane_view(trainer.dataset, x_axis, y_axis)
-    return fast_figure(_point_traces(trainer, view, show_test),
-                       _layout(trainer, view, height, show_test, axes_visible=False))
+    traces = _point_traces(trainer, view, show_test)
+    if marked is not None and 0 <= marked < len(trainer.dataset.raw_train):
+        traces.append(_marked_trace(trainer, view, marked))
+    return fast_figure(traces, _layout(trainer, view, height, show_test, axes_visible=False))
+
+
+def _marked_trace(trainer, view: PlaneView, row: int) -> dict:
+    """A black ring, and the row's number, around one training point."""
+    data = trainer.dataset
+    x = float(data.raw_train[row, view.x_axis])
+    y = float(point_heights(trainer, data.y_train[row:row + 1])[0]) if view.one_input \
+        else float(data.raw_train[row, view.y_axis])
+    return dict(type="scatter", x=[x], y=[y], mode="markers+text", text=[f"sample {row}"],
+                textposition="top center", textfont=dict(size=12, color="#111111"), showlegend=False,
+                hoverinfo="skip", marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color="#111111", width=2.5)))
 
 
 def regions_alt_text(trainer, x_axis: int = 0, y_axis: int = 1) -> str:
