@@ -18,6 +18,9 @@ this way; WebGL traces looked cheaper inside Plotly.react but every redraw then 
 page's main thread reading the software-rendered canvas back for compositing.
 Orange is negative, blue positive (TensorFlow Playground's scale); thicker is larger |w|.
 Each bias is a small square at its node's lower-left corner on the same colour scale.
+
+``scale`` (1 normally, about 1.6 on a projector) multiplies the text sizes, the links'
+widths and the bias squares; the geometry in cells stays the same.
 """
 from __future__ import annotations
 
@@ -113,8 +116,9 @@ def _geometry(layer_sizes: tuple[int, ...]) -> tuple[tuple[np.ndarray, ...], str
     return tuple(links), outlines
 
 
-def _link_shapes(network) -> list[dict]:
-    """The links as a few SVG path shapes, one per (sign, width bucket), drawn below the nodes."""
+def _link_shapes(network, scale: float = 1.0) -> list[dict]:
+    """The links as a few SVG path shapes, one per (sign, width bucket), drawn below the nodes;
+    a bucket's width is ``WIDTHS[bucket] * scale`` pixels."""
     segments, _ = _geometry(tuple(network.layer_sizes))
     pieces: dict[int, list[np.ndarray]] = {}
     for W, layer_segments in zip(network.weights, segments):
@@ -126,7 +130,7 @@ def _link_shapes(network) -> list[dict]:
     for k in sorted(pieces):
         bucket, positive = divmod(k, 2)
         shapes.append(dict(type="path", path="".join(np.concatenate(pieces[k])), layer="below", opacity=0.85,
-                           line=dict(color=POSITIVE if positive else NEGATIVE, width=WIDTHS[bucket])))
+                           line=dict(color=POSITIVE if positive else NEGATIVE, width=WIDTHS[bucket] * scale)))
     return shapes
 
 
@@ -181,13 +185,15 @@ def _mosaic_trace(trainer, layer_sizes) -> dict:
                 zmin=0, zmax=LEVELS, showscale=False, hoverinfo="skip", zsmooth="fast")
 
 
-def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, hover: bool = True) -> go.Figure:
+def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, hover: bool = True,
+                   scale: float = 1.0) -> go.Figure:
     """The diagram of ``trainer.network`` with its current weights and biases.
 
     ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
     than ``MAX_PICTURE_LAYER`` neurons. ``hover`` False leaves out the hover values (for
     frames shown while playing, which replace each other faster than a pointer can read
     them; they cost the browser about a third of a redraw of TF Playground's largest network).
+    ``scale`` enlarges text, links and bias squares (the presenter view).
     """
     network, data = trainer.network, trainer.dataset
     sizes = network.layer_sizes
@@ -198,8 +204,8 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     half = (TILE / 2) * CELL
     _, outlines = _geometry(tuple(sizes))
     # Links below everything; tile outlines above the pictures, or grey tiles without them.
-    shapes = _link_shapes(network) + [dict(
-        type="path", path=outlines, line=dict(color="#666666", width=1),
+    shapes = _link_shapes(network, scale) + [dict(
+        type="path", path=outlines, line=dict(color="#666666", width=scale),
         **(dict(layer="above") if pictures else dict(layer="below", fillcolor="#d9d9d9")))]
     link_hover = _link_hover_trace(network, positions, names) if hover else None
     traces = [link_hover] if link_hover is not None else []
@@ -222,8 +228,9 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     biases = np.concatenate(network.biases)
     traces.append(dict(
         type="scatter", x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
-        marker=dict(symbol="square", size=max(3.0, node_size / 4), color=np.clip(biases, -1, 1).astype(np.float32),
-                    colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#555555", width=0.5)),
+        marker=dict(symbol="square", size=max(3.0, node_size / 4) * scale,
+                    color=np.clip(biases, -1, 1).astype(np.float32), colorscale=DIVERGING, cmin=-1, cmax=1,
+                    line=dict(color="#555555", width=0.5 * scale)),
         **(dict(text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
                 hoverinfo="text") if hover else dict(hoverinfo="skip")),
     ))
@@ -233,24 +240,24 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     headers = ["Input"] + [f"{s}" if crowded else f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] \
         + ["Out" if crowded else "Output"]
     top_y = float(max(p[1].max() for p in positions)) + half + 0.6
-    label_size = 13 if sizes[0] <= 16 else 9
+    label_size = (13 if sizes[0] <= 16 else 9) * scale
     traces.append(dict(
         type="scatter", mode="text", hoverinfo="skip", showlegend=False,
         x=np.concatenate([positions[0][0] - half - 0.15, [p[0][0] for p in positions]]).astype(np.float32),
         y=np.concatenate([positions[0][1], np.full(len(positions), top_y)]).astype(np.float32),
         text=[*names[0], *headers],
         textposition=["middle left"] * sizes[0] + ["top center"] * len(positions),
-        textfont=dict(size=[label_size] * sizes[0] + [13] * len(positions)),
+        textfont=dict(size=[label_size] * sizes[0] + [13 * scale] * len(positions)),
     ))
     width_units = (len(sizes) - 1) * column_pitch(len(sizes)) * CELL + TILE * CELL
     # Room for the input labels: about LABEL_PX_PER_CHAR px a character on a chart about
     # ASSUMED_WIDTH_PX wide, converted to plot units.
-    label_px = LABEL_PX_PER_CHAR * max(len(n) for n in names[0]) + 12
+    label_px = LABEL_PX_PER_CHAR * scale * max(len(n) for n in names[0]) + 12
     left_units = max(1.0, label_px * width_units / max(ASSUMED_WIDTH_PX - label_px, 100))
     # Room above top_y for the column headers: HEADER_PX pixels, whatever the plot's scale.
     bottom_y = -(max(sizes) * NODE_PITCH) * CELL - 0.2
-    plot_px = max(height - 2 * MARGIN_PX - HEADER_PX, 40)
-    header_units = max(0.4, HEADER_PX * (top_y - bottom_y) / plot_px)
+    plot_px = max(height - 2 * MARGIN_PX - HEADER_PX * scale, 40)
+    header_units = max(0.4, HEADER_PX * scale * (top_y - bottom_y) / plot_px)
     layout = dict(
         height=height, margin=dict(l=MARGIN_PX, r=MARGIN_PX, t=MARGIN_PX, b=MARGIN_PX), uirevision="network",
         shapes=shapes,
