@@ -101,5 +101,6 @@ def iteration(tab) -> int:
 
 
 def button(tab, name: str):
-    """The button labelled ``name`` (an icon's ligature text may come before the label)."""
-    return tab.get_by_role("button", name=re.compile(rf"(^|\s){re.escape(name)}$"))
+    """The button labelled ``name`` (an icon's ligature text may come before the label, and a
+    keyboard shortcut's "Shortcut Space" after it)."""
+    return tab.get_by_role("button", name=re.compile(rf"(^|\s){re.escape(name)}( Shortcut \S+)?$"))

@@ -31,6 +31,7 @@ from playground.training import config as cfg
 from playground.training.config import Config
 from playground.training.health import stuck_hint
 from playground.training.trainer import Trainer
+from playground.ui.classroom import apply_classroom_view, chart_scale, hidden_groups, keyboard, presenting, top_bar
 from playground.ui.confusion_view import confusion_view
 from playground.ui.downloads import apply_pending_model, downloads
 from playground.ui.inside_step import STEP_NEURON, STEP_SAMPLE, inside_step_panel, link_colouring
@@ -256,6 +257,7 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
     big network or a slow machine gets fewer frames per rerun instead of reruns that pile up.
     """
     diagrams, regions = [], []
+    scale = chart_scale()
     deadline = time.perf_counter() + RUN_BUDGET * FRAME_SECONDS
     for frame in range(n_frames):
         if advance:
@@ -263,11 +265,11 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
                          max_seconds=FRAME_TRAINING_SECONDS)
         last = frame == n_frames - 1 or trainer.diverged or (advance and time.perf_counter() > deadline)
         if last or frame % DIAGRAM_EVERY == DIAGRAM_EVERY - 1:
-            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT, hover=not advance,
+            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT, hover=not advance, scale=scale,
                                            colour_links=None if advance else link_colouring(trainer)))
         regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
                                       x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT,
-                                      points=False))
+                                      points=False, scale=scale))
         if last:
             break
     return diagrams, regions
@@ -311,8 +313,8 @@ def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     """Play/Pause, Step, Step epoch, Reset and speed; returns (step clicked, epoch clicked)."""
     play, step, epoch, reset, speed = st.columns([1.1, 1, 1.2, 1, 2.2], vertical_alignment="bottom")
     play_pause_button(play, session.playing_key, key="play")
-    stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update",
-                          disabled=playing)
+    stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update (→ or S)",
+                          disabled=playing, shortcut="Right")
     epoch_clicked = epoch.button("Step epoch", key="step_epoch", width="stretch", disabled=playing,
                                  help=f"One pass over the training data ({trainer.iterations_per_epoch} iterations)")
     reset.button("Reset", key="reset", width="stretch", help="The same seed gives the same initial network",
@@ -360,9 +362,11 @@ def training_view() -> None:
     st.session_state[session.previous_metrics_key] = trainer.metrics
 
     interval = FRAME_INTERVAL_MS
+    scale = chart_scale()
     left, right = st.columns([1.15, 1], gap="medium")
     with left:
-        architecture_controls()
+        if "network" not in hidden_groups(session):
+            architecture_controls()
         live_chart(diagrams, key=DIAGRAM_KEY, height=DIAGRAM_HEIGHT, frame_interval_ms=DIAGRAM_EVERY * interval,
                    alt=network_alt_text(trainer.network, trainer.dataset.feature_names),
                    on_click=None if playing else _neuron_clicked)
@@ -372,11 +376,12 @@ def training_view() -> None:
                    alt=regions_alt_text(trainer, config.x_axis, config.y_axis),
                    on_click=None if playing else _point_clicked,
                    overlay=points_figure(trainer, show_test=config.show_test, x_axis=config.x_axis,
-                                         y_axis=config.y_axis, height=REGIONS_HEIGHT,
+                                         y_axis=config.y_axis, height=REGIONS_HEIGHT, scale=scale,
                                          marked=None if playing else st.session_state.get(STEP_SAMPLE)))
         if view.holds_others:
             st.caption("Every input not on an axis is held at its mean (choose the axes below).")
-        live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT)],
+        live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT,
+                                  scale=scale)],
                    key="curves_chart", height=CURVES_HEIGHT, alt=curves_alt_text(trainer.history, trainer.task))
     if not playing:
         hint = stuck_hint(trainer)
@@ -411,15 +416,19 @@ def view_options(trainer) -> None:
 def page() -> None:
     """The whole playground page."""
     apply_style()
+    apply_classroom_view(session)
     trainer = session.trainer(build_trainer)
+    top_bar(session)
     sidebar(trainer)
     apply_pending_model(trainer)
     session.sync_url()
     session.show_notices()
     run_fragment(training_view, session.playing_key, FRAME_SECONDS, can_play=trainer is not None)
-    view_options(trainer)
-    left, right = st.columns(2)
-    with left:
-        rewind(trainer)
-    with right:
-        downloads(trainer)
+    if not presenting():        # the presenter view is the core view only
+        view_options(trainer)
+        left, right = st.columns(2)
+        with left:
+            rewind(trainer)
+        with right:
+            downloads(trainer)
+    keyboard(step_key="step", reset_key="reset")

@@ -22,6 +22,7 @@ from playground.training.recurrent_trainer import (
     SequenceView,
     train_side_by_side,
 )
+from playground.ui.classroom import apply_classroom_view, keyboard, presenter_toggle, share_panel
 from playground.ui.live_chart import live_chart
 from playground.ui.session import LAB as session
 from playground.ui.training_view import (
@@ -90,6 +91,8 @@ def sidebar() -> None:
                      help="Backpropagate through at most k time steps.")
         session.bind("batch_size", "Batch size")
         session.bind("seed", "Seed", help="The same seed gives the same initial model and the same batches.")
+        presenter_toggle(session)
+        share_panel(session, "recurrent")
 
 
 def build_trainer(settings: RecurrentSettings) -> RecurrentTrainer | None:
@@ -108,8 +111,8 @@ def toolbar(playing: bool) -> int:
     play_pause_button(play, session.playing_key, key="rl_play")
     st.session_state.setdefault(SPEED, DEFAULT_SPEED)
     n = st.session_state[SPEED]
-    stepped = step.button("Step", key="rl_step", width="stretch", disabled=playing,
-                          help="One iteration: one batch of sequences, forward, BPTT, update")
+    stepped = step.button("Step", key="rl_step", width="stretch", disabled=playing, shortcut="Right",
+                          help="One iteration: one batch of sequences, forward, BPTT, update (→ or S)")
     stepped_n = step_n.button(f"Step ×{n}", key="rl_step_n", width="stretch", disabled=playing,
                               help=f"{n} iterations")
     reset.button("Reset", key="rl_reset", width="stretch", help="The same seed gives the same initial model",
@@ -301,6 +304,7 @@ def unrolled(current: RecurrentSettings) -> None:
 def page() -> None:
     """The whole recurrent lab."""
     apply_style()
+    apply_classroom_view(session)
     sidebar()
     session.sync_url()
     session.show_notices()
@@ -313,3 +317,4 @@ def page() -> None:
     result = st.session_state.get(SIDE_BY_SIDE)
     if result is not None:
         side_by_side_result(result)
+    keyboard(step_key="rl_step", reset_key="rl_reset")

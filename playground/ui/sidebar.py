@@ -1,11 +1,12 @@
-"""The sidebar: presets, data, network and training settings.
+"""The sidebar: presets, data, network and training settings, and the Share panel.
 
-Every widget is built from its knob (``PLAYGROUND.bind``) and writes the config in a callback,
-so drawing the sidebar never changes the config and a rerun builds the trainer once.
+The settings a lesson talks about most (learning rate, activation, regularization and its
+rate) are in the top bar above the charts (``classroom.top_bar``), not here. A group that
+``?hide=`` names is not drawn (``classroom.hidden_groups``). Every widget is built from its
+knob (``PLAYGROUND.bind``) and writes the config in a callback, so drawing the sidebar never
+changes the config and a rerun builds the trainer once.
 """
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from playground.data import DATASETS, DataError, read_csv_table
 from playground.data.tabular import DROP_ROWS_OPTION, DROP_TEXT_OPTION
 from playground.engine.losses import VALID_LOSSES
 from playground.training import config as cfg
+from playground.ui.classroom import hidden_groups, share_panel
 from playground.ui.session import PLAYGROUND as session
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSProp", "adam": "Adam"}
@@ -165,7 +167,6 @@ def _layer_activation_chosen() -> None:
 def network_settings(trainer) -> None:
     config = session.settings()
     st.markdown("**Network**")
-    session.bind("hidden_activation", "Activation (every hidden layer)", format_func=_label)
     st.session_state[PER_LAYER_TOGGLE] = bool(config.layer_activations)
     per_layer = st.toggle("One activation per layer", key=PER_LAYER_TOGGLE, on_change=_per_layer_toggled)
     if per_layer and config.hidden_layers:
@@ -184,7 +185,6 @@ def network_settings(trainer) -> None:
 def training_settings() -> None:
     config = session.settings()
     st.markdown("**Training**")
-    session.bind("learning_rate", "Learning rate", format_func=lambda v: f"{v:g}")
     session.bind("optimizer", "Optimizer", format_func=OPTIMIZER_LABELS.get)
     if config.optimizer == "momentum":
         session.bind("momentum", "Momentum", format_func=lambda v: f"{v:g}")
@@ -195,23 +195,20 @@ def training_settings() -> None:
         session.bind("beta2", "β2", format_func=lambda v: f"{v:g}")
     session.bind("batch_size", "Batch size",
                  help="Points per iteration; larger than the training set means the whole set.")
-    session.bind("regularization", "Regularization", format_func=lambda v: {"none": "None", "l1": "L1", "l2": "L2"}[v])
-    if config.regularization != "none":
-        session.bind("regularization_rate", "Regularization rate", format_func=lambda v: f"{v:g}")
     session.bind("dropout", "Dropout (hidden layers)")
 
 
-def share_link() -> None:
-    with st.expander("Share this set-up"):
-        st.caption("The address bar holds every setting, seed included. This is its query string:")
-        st.code("?" + urlencode(session.settings().to_query()), language=None, wrap_lines=True)
-
-
 def sidebar(trainer) -> None:
-    """Draw every setting in the sidebar."""
+    """Draw the settings in the sidebar (those of a group ``?hide=`` names left out, and the
+    presets with them: a preset replaces every group)."""
+    hidden = hidden_groups(session)
     with st.sidebar:
-        presets()
-        data_settings(trainer)
-        network_settings(trainer)
-        training_settings()
-        share_link()
+        if not hidden:
+            presets()
+        if "data" not in hidden:
+            data_settings(trainer)
+        if "network" not in hidden:
+            network_settings(trainer)
+        if "training" not in hidden:
+            training_settings()
+        share_panel(session, "playground")

@@ -31,10 +31,12 @@ def play_pause_button(container, playing_key: str, key: str) -> None:
 
     A click sets the flag to what the button said (Pause -> not playing), never flips it, so a
     click handled twice, or a second click on a stale Pause, cannot start playing again.
+    Space presses it (Streamlit's button shortcut).
     """
     playing = st.session_state.get(playing_key, False)
     container.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-                     key=key, type="primary", width="stretch", on_click=_set_playing, args=(playing_key, not playing))
+                     key=key, type="primary", width="stretch", on_click=_set_playing, args=(playing_key, not playing),
+                     shortcut="Space")
 
 
 def run_fragment(body: Callable[[], None], playing_key: str, frame_seconds: float, *, can_play: bool = True) -> None:

@@ -17,8 +17,13 @@ KEY = (f"<span style='color:{TRAIN_COLOR}'>━ training</span>  "
 
 
 
-def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250) -> go.Figure:
-    """Two panels side by side: loss, then accuracy (classification) or RMSE (regression)."""
+def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250,
+                  scale: float = 1.0) -> go.Figure:
+    """Two panels side by side: loss, then accuracy (classification) or RMSE (regression).
+
+    ``scale`` multiplies the text sizes, the lines' widths, the markers and the margins that
+    hold the tick labels (the presenter view).
+    """
     score, score_title = ("accuracy", "Accuracy") if task == "classification" else ("rmse", "RMSE")
     iterations = history.iterations
     # A line needs two points: before the first step each curve is drawn as its one point.
@@ -28,13 +33,15 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
         for part, color, dash in (("train", TRAIN_COLOR, "solid"), ("test", TEST_COLOR, "dot")):
             traces.append(dict(
                 type="scatter", x=iterations, y=float32_or_gap(history.column(f"{part}_{metric}")),
-                xaxis=f"x{panel}", yaxis=f"y{panel}", mode=mode, line=dict(color=color, width=2, dash=dash),
-                marker=dict(color=color, size=7), name="training" if part == "train" else "test", legendgroup=part,
+                xaxis=f"x{panel}", yaxis=f"y{panel}", mode=mode, line=dict(color=color, width=2 * scale, dash=dash),
+                marker=dict(color=color, size=7 * scale), name="training" if part == "train" else "test",
+                legendgroup=part,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",
             ))
     axis_title = dict(text="iteration", standoff=2)
     layout = dict(
-        height=height, margin=dict(l=40, r=10, t=24, b=30), uirevision="curves",
+        height=height, margin=dict(l=40 * scale, r=10, t=24 * scale, b=30 * scale), uirevision="curves",
+        font=dict(size=12 * scale),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=False,
         xaxis1=dict(domain=[0, 0.44], title=axis_title, rangemode="tozero", anchor="y1"),
@@ -42,7 +49,7 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
         yaxis1=dict(type="log" if log_scale else "linear", anchor="x1"),
         yaxis2=dict(anchor="x2", **(dict(range=[0, 1.02], tickformat=".0%") if task == "classification" else {})),
         annotations=[dict(text=text, x=x, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
-                          showarrow=False, font=dict(size=14))
+                          showarrow=False, font=dict(size=14 * scale))
                      for text, x in ((f"Loss {KEY}", 0), (score_title, 0.56))],
     )
     return fast_figure(traces, layout)

@@ -23,6 +23,9 @@ Input names are written left of the input column in the chart's left margin, siz
 pixels, so they are never cut off whatever the chart's width: names longer than
 ``INPUT_LABEL_CHARS`` are shortened around an ellipsis (the full name is on hover), and
 when the inputs sit closer than a line of ``LABEL_FONT_PX`` text, only every k-th is named.
+
+``scale`` (1 normally, about 1.6 on a projector) multiplies the text sizes, the links'
+widths and the bias squares; the geometry in cells stays the same.
 """
 from __future__ import annotations
 
@@ -136,7 +139,8 @@ def _geometry(layer_sizes: tuple[int, ...]) -> tuple[tuple[np.ndarray, ...], str
     return tuple(links), outlines
 
 
-def _link_shapes(layer_sizes: list[int], values: list[np.ndarray], thresholds=WIDTH_THRESHOLDS) -> list[dict]:
+def _link_shapes(layer_sizes: list[int], values: list[np.ndarray], thresholds=WIDTH_THRESHOLDS,
+                 scale: float = 1.0) -> list[dict]:
     """The links as a few SVG path shapes, one per (sign, width bucket), drawn below the nodes.
 
     ``values`` holds one (fan_in, fan_out) array per layer (the weights, or what the links
@@ -153,7 +157,7 @@ def _link_shapes(layer_sizes: list[int], values: list[np.ndarray], thresholds=WI
     for k in sorted(pieces):
         bucket, positive = divmod(k, 2)
         shapes.append(dict(type="path", path="".join(np.concatenate(pieces[k])), layer="below", opacity=0.85,
-                           line=dict(color=POSITIVE if positive else NEGATIVE, width=WIDTHS[bucket])))
+                           line=dict(color=POSITIVE if positive else NEGATIVE, width=WIDTHS[bucket] * scale)))
     return shapes
 
 
@@ -238,7 +242,7 @@ def _link_colorbar(values: list[np.ndarray], label: str) -> tuple[dict, tuple[fl
 
 
 def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, hover: bool = True,
-                   colour_links: tuple[str, list[np.ndarray]] | None = None) -> go.Figure:
+                   colour_links: tuple[str, list[np.ndarray]] | None = None, scale: float = 1.0) -> go.Figure:
     """The diagram of ``trainer.network`` with its current weights and biases.
 
     ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
@@ -248,6 +252,7 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     ``colour_links`` = (label, one array per layer shaped like the weights), for example
     ``("gradient", link_values(trainer, "gradient"))``, colours and thickens the links by those
     values on a symmetric scale and adds a colourbar legend; None draws the weights without one.
+    ``scale`` enlarges text, links and bias squares (the presenter view).
     """
     network, data = trainer.network, trainer.dataset
     sizes = network.layer_sizes
@@ -260,8 +265,8 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     # Links below everything; tile outlines above the pictures, or grey tiles without them.
     label, values = colour_links if colour_links is not None else ("weight", network.weights)
     colorbar, thresholds = _link_colorbar(values, label) if colour_links is not None else (None, WIDTH_THRESHOLDS)
-    shapes = _link_shapes(sizes, values, thresholds) + [dict(
-        type="path", path=outlines, line=dict(color="#666666", width=1),
+    shapes = _link_shapes(sizes, values, thresholds, scale) + [dict(
+        type="path", path=outlines, line=dict(color="#666666", width=scale),
         **(dict(layer="above") if pictures else dict(layer="below", fillcolor="#d9d9d9")))]
     link_hover = _link_hover_trace(values, positions, names, label) if hover else None
     traces = [link_hover] if link_hover is not None else []
@@ -287,23 +292,24 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     biases = np.concatenate(network.biases)
     traces.append(dict(
         type="scatter", x=bias_x.astype(np.float32), y=bias_y.astype(np.float32), mode="markers", showlegend=False,
-        marker=dict(symbol="square", size=max(3.0, node_size / 4), color=np.clip(biases, -1, 1).astype(np.float32),
-                    colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#555555", width=0.5)),
+        marker=dict(symbol="square", size=max(3.0, node_size / 4) * scale,
+                    color=np.clip(biases, -1, 1).astype(np.float32), colorscale=DIVERGING, cmin=-1, cmax=1,
+                    line=dict(color="#555555", width=0.5 * scale)),
         **(dict(text=[f"bias of {n}: {b:+.3f}" for n, b in zip([n for layer in names[1:] for n in layer], biases)],
                 hoverinfo="text") if hover else dict(hoverinfo="skip")),
     ))
     # Room above top_y for the column headers: HEADER_PX pixels, whatever the plot's scale.
     top_y = float(max(p[1].max() for p in positions)) + half + 0.6
     bottom_y = -(max(sizes) * NODE_PITCH) * CELL - 0.2
-    plot_px = max(height - 2 * MARGIN_PX - HEADER_PX, 40)
-    header_units = max(0.4, HEADER_PX * (top_y - bottom_y) / plot_px)
+    plot_px = max(height - 2 * MARGIN_PX - HEADER_PX * scale, 40)
+    header_units = max(0.4, HEADER_PX * scale * (top_y - bottom_y) / plot_px)
     # Text, as one trace (cheaper to redraw than annotations): input names left of the input
     # column, drawn into the left margin (cliponaxis off), and a header above every column.
     crowded = len(sizes) > 5
     headers = ["Input"] + [f"{s}" if crowded else f"{s} neuron{'s' if s > 1 else ''}" for s in sizes[1:-1]] \
         + ["Out" if crowded else "Output"]
     input_pitch = float(positions[0][1][0] - positions[0][1][1]) if sizes[0] > 1 else 1.0
-    labels = input_labels(names[0], input_pitch * (height - 2 * MARGIN_PX) / (top_y + header_units - bottom_y))
+    labels = input_labels(names[0], input_pitch * (height - 2 * MARGIN_PX) / (top_y + header_units - bottom_y) / scale)
     hidden = zip(sizes[1:-1], network.activation)
     column_hover = ["inputs", *(f"hidden layer {i}: {s} {a}" for i, (s, a) in enumerate(hidden, start=1)),
                     f"{network.output} output"]
@@ -313,11 +319,11 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
         y=np.concatenate([positions[0][1], np.full(len(positions), top_y)]).astype(np.float32),
         text=[*labels, *headers],
         textposition=["middle left"] * sizes[0] + ["top center"] * len(positions),
-        textfont=dict(size=LABEL_FONT_PX),
+        textfont=dict(size=LABEL_FONT_PX * scale),
         **(dict(hovertext=[*names[0], *column_hover], hoverinfo="text") if hover else dict(hoverinfo="skip")),
     ))
     width_units = (len(sizes) - 1) * column_pitch(len(sizes)) * CELL + TILE * CELL
-    left_px = int(LABEL_PX_PER_CHAR * max(len(label) for label in labels) + 2 * MARGIN_PX)
+    left_px = int(LABEL_PX_PER_CHAR * scale * max(len(label) for label in labels) + 2 * MARGIN_PX)
     layout = dict(
         height=height, margin=dict(l=left_px, r=MARGIN_PX, t=MARGIN_PX, b=MARGIN_PX), uirevision="network",
         shapes=shapes,

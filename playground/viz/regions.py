@@ -13,7 +13,8 @@ What the colour means:
   (confidence (p_max - 1/K) / (1 - 1/K));
 * regression: the predicted value on the orange-blue scale of the training targets.
 
-The heatmap goes to the browser as one byte a cell (``colors.quantize``).
+The heatmap goes to the browser as one byte a cell (``colors.quantize``). ``scale`` (1
+normally, about 1.6 on a projector) multiplies the points' size, the text and the margins.
 """
 from __future__ import annotations
 
@@ -133,7 +134,7 @@ def _value_scale(trainer) -> dict:
     return {"colorscale": class_colorscale(n_classes), "zmin": 0.0, "zmax": float(n_classes)}
 
 
-def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
+def _point_traces(trainer, view: PlaneView, show_test: bool, scale: float = 1.0) -> list[dict]:
     data = trainer.dataset
     sets = [("training", data.raw_train, data.y_train, "white", 1)]
     if show_test:
@@ -148,20 +149,22 @@ def _point_traces(trainer, view: PlaneView, show_test: bool) -> list[dict]:
         else:
             palette = [NEGATIVE, POSITIVE] if data.n_classes == 2 else class_colors(data.n_classes)
             marker = dict(color=np.array(palette)[np.asarray(y, dtype=np.intp)])
-        marker.update(size=6 if len(x) < 1500 else 4, line=dict(color=outline, width=width))
+        marker.update(size=(6 if len(x) < 1500 else 4) * scale, line=dict(color=outline, width=width * scale))
         traces.append(dict(type="scattergl", x=x, y=yy, mode="markers", marker=marker, name=f"{label} data",
                            hoverinfo="skip", showlegend=show_test))
     return traces
 
 
-def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible: bool = True) -> dict:
+def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible: bool = True,
+            scale: float = 1.0) -> dict:
     """The regions chart's layout. Margins are fixed, so a figure with the same layout and
     hidden axes has exactly the same plot area and lies over it: nothing may push them, so
     the legend (shown with the test points) sits in a top margin kept for it, placed
     relative to the whole chart (``yref="container"``: a legend placed on the plot area
     grows the top margin of the figure that has it, and only the points' figure has it)."""
     layout = dict(
-        height=height, margin=dict(l=40, r=10, t=30 if show_test else 10, b=36), uirevision="regions",
+        height=height, margin=dict(l=40 * scale, r=10, t=(30 if show_test else 10) * scale, b=36 * scale),
+        uirevision="regions", font=dict(size=12 * scale),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         legend=dict(orientation="h", x=0, y=1, yanchor="top", yref="container"),
         xaxis=dict(title=dict(text=view.x_label, standoff=4), range=list(view.x_range), constrain="domain",
@@ -177,7 +180,7 @@ def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible
 
 def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False, x_axis: int = 0,
                    y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360,
-                   points: bool = True) -> go.Figure:
+                   points: bool = True, scale: float = 1.0) -> go.Figure:
     """Heatmap of the network's output over the plane, training (and test) points on top;
     for one input, the output's curves against it (``output_curve``).
 
@@ -187,30 +190,30 @@ def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False
     view = plane_view(trainer.dataset, x_axis, y_axis)
     if view.one_input:
         curves = curve_traces(trainer, view.x_range, view.held, discretize)
-        traces = [*curves, *_point_traces(trainer, view, show_test)] if points else curves
-        return fast_figure(traces, _layout(trainer, view, height, show_test))
+        traces = [*curves, *_point_traces(trainer, view, show_test, scale)] if points else curves
+        return fast_figure(traces, _layout(trainer, view, height, show_test, scale=scale))
     resolution = grid_resolution(trainer.network, resolution)
     xs, ys, raw = grid_inputs(view, resolution)
     values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
-    scale = _value_scale(trainer)
+    colours = _value_scale(trainer)
     heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), showscale=False,
                    # "none", not "skip": no hover label, but a click still reports the cell
-                   hoverinfo="none", z=quantize(values, scale["zmin"], scale["zmax"]),
-                   colorscale=quantized_colorscale(scale["colorscale"]), zmin=0, zmax=LEVELS)
-    traces = [heatmap, *_point_traces(trainer, view, show_test)] if points else [heatmap]
-    return fast_figure(traces, _layout(trainer, view, height, show_test))
+                   hoverinfo="none", z=quantize(values, colours["zmin"], colours["zmax"]),
+                   colorscale=quantized_colorscale(colours["colorscale"]), zmin=0, zmax=LEVELS)
+    traces = [heatmap, *_point_traces(trainer, view, show_test, scale)] if points else [heatmap]
+    return fast_figure(traces, _layout(trainer, view, height, show_test, scale=scale))
 
 
 def points_figure(trainer, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,
-                  height: int = 360, marked: int | None = None) -> go.Figure:
+                  height: int = 360, marked: int | None = None, scale: float = 1.0) -> go.Figure:
     """The training (and test) points alone, with the layout of ``regions_figure`` and its
     axes hidden: drawn over a regions figure made without points, the two look as one.
     ``marked`` rings one training point (the sample the Inside the step panel explains)."""
     view = plane_view(trainer.dataset, x_axis, y_axis)
-    traces = _point_traces(trainer, view, show_test)
+    traces = _point_traces(trainer, view, show_test, scale)
     if marked is not None and 0 <= marked < len(trainer.dataset.raw_train):
         traces.append(_marked_trace(trainer, view, marked))
-    return fast_figure(traces, _layout(trainer, view, height, show_test, axes_visible=False))
+    return fast_figure(traces, _layout(trainer, view, height, show_test, axes_visible=False, scale=scale))
 
 
 def _marked_trace(trainer, view: PlaneView, row: int) -> dict:
