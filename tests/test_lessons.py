@@ -212,7 +212,8 @@ def test_differences_name_the_changed_settings_but_not_the_view():
     assert differences(lesson, config.with_changes(speed=50, show_test=True)) == []
     assert differences(lesson, config.with_changes(learning_rate=0.3, hidden_layers=(8,))) == \
         ["hidden layers", "learning rate"]
-    assert differences(lesson, RecurrentSettings()) == ["page"]
+    with pytest.raises(TypeError, match="on the playground page"):
+        differences(lesson, RecurrentSettings())
 
 
 # -- bad lesson files -------------------------------------------------------------------------------

@@ -273,7 +273,8 @@ def differences(lesson: Lesson, settings: Config | RecurrentSettings) -> list[st
     the playground's view-only knobs (speed, axes, toggles of what is drawn) do not count."""
     wanted, _ = lesson_config(lesson)
     if type(settings) is not type(wanted):
-        return ["page"]
+        raise TypeError(f"lesson {lesson.name!r} is on the {lesson.page} page; compare it with a "
+                        f"{type(wanted).__name__}, not a {type(settings).__name__}")
     return [knob.label for knob in wanted.KNOBS
             if knob.name not in VIEW_FIELDS and getattr(settings, knob.name) != getattr(wanted, knob.name)]
 
