@@ -1,0 +1,132 @@
+"""The lesson box and the Lessons menu, driven through ``AppTest.from_function``.
+
+The script builds the lesson's trainer from its set-up and, on "Train", steps it one iteration
+at a time until the done-when is met or the lesson's budget is spent, as Play would with the
+box watching; then it draws the box with the run's metrics.
+"""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from playground.ui.lesson_box import LESSON_ANSWER_PREFIX
+
+
+def trained_lesson_script(name: str, settings_differ: bool) -> None:
+    import streamlit as st
+    from threadpoolctl import threadpool_limits
+
+    from playground.lessons import done_when_met, get_lesson, lesson_config
+    from playground.lessons.metrics import run_metrics
+    from playground.training.trainer import Trainer
+    from playground.ui.lesson_box import lesson_box
+
+    lesson = get_lesson(name)
+    if "trainer" not in st.session_state:
+        st.session_state.trainer = Trainer(lesson_config(lesson)[0])
+    trainer = st.session_state.trainer
+    if st.button("Train", key="train"):
+        with threadpool_limits(limits=1, user_api="blas"):
+            while trainer.iteration < lesson.budget and not done_when_met(lesson, run_metrics(trainer)):
+                trainer.step(1)
+    lesson_box(lesson, run_metrics(trainer), settings_differ)
+
+
+def given_metrics_script(name: str, metrics: dict) -> None:
+    from playground.lessons import get_lesson
+    from playground.ui.lesson_box import lesson_box
+
+    lesson_box(get_lesson(name), metrics, False)
+
+
+def open_box(name: str, settings_differ: bool = False) -> AppTest:
+    at = AppTest.from_function(trained_lesson_script, args=(name, settings_differ), default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
+def test_before_training_the_box_shows_the_lesson_and_asks_its_question():
+    at = open_box("hidden_layer")
+    text = markdown(at)
+    assert "#### Lesson 3: a hidden layer bends the line" in text
+    assert "four tanh neurons" in text
+    radio = at.radio(key=LESSON_ANSWER_PREFIX + "hidden_layer")
+    assert radio.label == "With four hidden neurons, how far will test accuracy get within 1,000 iterations?"
+    assert radio.options == ["Still about a coin toss", "About three quarters", "95 % or more"]
+    assert radio.value is None and not radio.disabled
+    assert not at.success                                   # no reveal before training
+    assert "⏳ Not yet: test accuracy ≥ 95 % within 1,000 iterations (now" in text
+    assert "**Try next:**" in text
+    assert "[Next: Lesson 4: the learning rate →](playground?lesson=learning_rate)" in text
+
+
+def test_answering_and_training_shows_the_reveal_with_this_runs_numbers():
+    at = open_box("hidden_layer")
+    at.radio(key=LESSON_ANSWER_PREFIX + "hidden_layer").set_value(2).run()
+    at.button(key="train").click().run()
+    assert not at.exception, at.exception
+
+    trainer = at.session_state["trainer"]
+    accuracy = trainer.metrics["test_accuracy"]
+    assert accuracy >= 0.95 and trainer.iteration <= 1000
+    reveal = at.success[0].value
+    assert reveal.startswith(f"Test accuracy reached {accuracy * 100:.0f} % at iteration {trainer.iteration:,}.")
+    text = markdown(at)
+    assert "Your prediction: “95 % or more”. That is what happened." in text
+    assert "✅ Done: test accuracy ≥ 95 % reached" in text
+    assert at.session_state[LESSON_ANSWER_PREFIX + "hidden_layer"] == 2
+    assert at.radio(key=LESSON_ANSWER_PREFIX + "hidden_layer").disabled
+    assert at.expander[0].label == "The lesson"               # the introduction folds away
+
+
+def test_a_wrong_prediction_is_answered_with_what_happened():
+    at = open_box("perceptron_xor")
+    at.radio(key=LESSON_ANSWER_PREFIX + "perceptron_xor").set_value(0).run()
+    at.button(key="train").click().run()
+    text = markdown(at)
+    assert "Your prediction: “It learns XOR, only more slowly than the clouds”. " \
+           "What happened: “It stays close to a coin toss”." in text
+    assert "✅ Done: test accuracy < 75 % held for 500 iterations" in text
+    assert at.success[0].value.startswith("After 500 iterations test accuracy is ")
+
+
+def test_changed_settings_keep_the_lesson_open_with_a_note_and_no_reveal():
+    at = open_box("hidden_layer", settings_differ=True)
+    at.button(key="train").click().run()
+    assert "Your settings now differ from the lesson's" in at.caption[0].value
+    assert "(playground?lesson=hidden_layer)" in at.caption[0].value
+    assert not at.success
+    assert "✅ Done: test accuracy ≥ 95 % reached" in markdown(at)     # the check is still watched
+
+
+def test_the_last_lesson_has_no_next_link_and_waits_for_the_numbers_its_reveal_quotes():
+    lstm_only = {"iteration": 600, "train_loss": 0.002, "validation_loss": 0.0021, "lstm_validation_loss": 0.0021,
+                 "baseline": 1 / 6, "diverged": 0.0}
+    at = AppTest.from_function(given_metrics_script, args=("rnn_vs_lstm", lstm_only)).run()
+    assert not at.exception, at.exception
+    assert "do what its text asks" in at.info[0].value
+    text = markdown(at)
+    assert "✅ Done: LSTM validation loss ≤ 0.02 reached" in text
+    assert "⏳ Not yet: RNN validation loss ≥ 0.15 after 600 iterations (not measured yet, iteration 600)" in text
+    assert "Next:" not in text
+
+    both = {**lstm_only, "rnn_validation_loss": 0.165}
+    at = AppTest.from_function(given_metrics_script, args=("rnn_vs_lstm", both)).run()
+    assert at.success[0].value.startswith("After 600 iterations the LSTM's validation loss is 0.0021 and the RNN's "
+                                          "0.165, against a baseline of 0.167.")
+
+
+def test_the_lessons_menu_links_every_lesson_in_order():
+    def menu_script():
+        from playground.ui.lesson_box import lessons_menu
+        lessons_menu()
+
+    at = AppTest.from_function(menu_script).run()
+    assert not at.exception
+    links = [m.value for m in at.markdown]
+    assert len(links) == 10
+    assert links[0] == "[Lesson 1: one neuron](playground?lesson=neuron)"
+    assert links[-1] == "[Lesson 10: RNN against LSTM (the adding problem)](recurrent?lesson=rnn_vs_lstm)"
