@@ -387,12 +387,13 @@ def training_view() -> None:
         hint = stuck_hint(trainer)
         if hint:
             st.warning(hint, icon=":material/lightbulb:")
-    confusion_view(trainer, playing)
+    if not presenting():        # a projector shows the core view only
+        confusion_view(trainer, playing)
+        if not playing:
+            with st.expander("Inside the step: the maths of one iteration, with its numbers", expanded=True):
+                inside_step_panel(trainer)
     if playing:
         _train_ahead(trainer, config)
-    else:
-        with st.expander("Inside the step: the maths of one iteration, with its numbers", expanded=True):
-            inside_step_panel(trainer)
 
 
 def view_options(trainer) -> None:
