@@ -16,7 +16,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from playground.lessons import LESSONS, Lesson, can_reveal, get_lesson, reveal_text, run_finished
+from playground.lessons import Lesson, can_reveal, get_lesson, reveal_text, run_finished
+from playground.ui.navigation import page_link
 
 #: Session-state key prefix of the visitor's prediction for a lesson (the index of the chosen answer).
 LESSON_ANSWER_PREFIX = "lesson_answer_"
@@ -38,10 +39,10 @@ def lesson_box(lesson: Lesson, metrics: Mapping[str, float], settings_differ: bo
     """
     finished = run_finished(lesson, metrics)
     with st.container(border=True, key=LESSON_BOX_KEY):
-        st.markdown(f"#### {lesson.title}")
+        st.markdown(f"**{lesson.title}**")
         if settings_differ:
-            st.caption(f"Your settings now differ from the lesson's, so this run is not the lesson's own. "
-                       f"[Start the lesson again]({lesson.link})")
+            st.caption("Your settings now differ from the lesson's, so this run is not the lesson's own.")
+            st.button("Start the lesson again", key="lesson_restart", on_click=_restart, args=(lesson,))
         if finished:
             with st.expander("The lesson"):
                 st.markdown(lesson.text)
@@ -52,11 +53,18 @@ def lesson_box(lesson: Lesson, metrics: Mapping[str, float], settings_differ: bo
         if finished and not settings_differ:
             _reveal(lesson, metrics, answer)
         for check in lesson.done_when:
-            st.markdown(f"{'✅' if check.met(metrics) else '⏳'} {check.status(metrics)}")
+            icon = ":material/check_circle:" if check.met(metrics) else ":material/hourglass_empty:"
+            st.markdown(f"{icon} {check.status(metrics)}")
         st.markdown(f"**Try next:** {lesson.try_next}")
         if lesson.next is not None:
             following = get_lesson(lesson.next)
-            st.markdown(f"[Next: {following.title} →]({following.link})")
+            page_link(following.page, f"Next: {following.title}", {"lesson": following.name})
+
+
+def _restart(lesson: Lesson) -> None:
+    """Load the lesson's set-up again (the page does so when no lesson is marked as loaded)."""
+    for key in [key for key in st.session_state if str(key).endswith("lesson_applied")]:
+        del st.session_state[key]
 
 
 def _reveal(lesson: Lesson, metrics: Mapping[str, float], answer: int | None) -> None:
@@ -69,10 +77,3 @@ def _reveal(lesson: Lesson, metrics: Mapping[str, float], answer: int | None) ->
             f"What happened: “{lesson.choices[lesson.answer]}”."
         st.markdown(f"Your prediction: “{lesson.choices[answer]}”. {verdict}")
     st.success(reveal_text(lesson, metrics))
-
-
-def lessons_menu() -> None:
-    """A "Lessons" menu listing the ten lessons, each a link that opens it."""
-    with st.popover("Lessons", icon=":material/school:"):
-        for lesson in LESSONS.values():
-            st.markdown(f"[{lesson.title}]({lesson.link})")

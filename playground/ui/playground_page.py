@@ -35,6 +35,7 @@ from playground.ui.classroom import apply_classroom_view, chart_scale, hidden_gr
 from playground.ui.confusion_view import confusion_view
 from playground.ui.downloads import apply_pending_model, downloads
 from playground.ui.inside_step import STEP_NEURON, STEP_SAMPLE, inside_step_panel, link_colouring
+from playground.ui.lesson_view import current_lesson, draw_lesson
 from playground.ui.live_chart import clicked, live_chart
 from playground.ui.rewind import rewind
 from playground.ui.session import PLAYGROUND as session
@@ -363,7 +364,13 @@ def training_view() -> None:
 
     interval = FRAME_INTERVAL_MS
     scale = chart_scale()
-    left, right = st.columns([1.15, 1], gap="medium")
+    lesson = current_lesson(session, "playground")
+    if lesson is None:
+        left, right = st.columns([1.15, 1], gap="medium")
+    else:
+        left, right, box = st.columns([1.0, 0.95, 0.85], gap="small")
+        with box:
+            draw_lesson(lesson, trainer, config)
     with left:
         if "network" not in hidden_groups(session):
             architecture_controls()
@@ -418,6 +425,7 @@ def page() -> None:
     """The whole playground page."""
     apply_style()
     apply_classroom_view(session)
+    current_lesson(session, "playground")        # a lesson's set-up first: the trainer is built from it
     trainer = session.trainer(build_trainer)
     top_bar(session)
     sidebar(trainer)

@@ -23,6 +23,7 @@ from playground.training.recurrent_trainer import (
     train_side_by_side,
 )
 from playground.ui.classroom import apply_classroom_view, keyboard, presenter_toggle, share_panel
+from playground.ui.lesson_view import current_lesson, draw_lesson, lessons_menu
 from playground.ui.live_chart import live_chart
 from playground.ui.session import LAB as session
 from playground.ui.training_view import (
@@ -40,6 +41,7 @@ from playground.viz import recurrent as views
 
 SPEED = "rl_speed"
 SIDE_BY_SIDE = "rl_side_result"
+SIDE_ITERATIONS = "rl_side_iterations"
 SAMPLE = "rl_sample"
 
 FRAME_SECONDS = 0.5
@@ -74,6 +76,7 @@ def sidebar() -> None:
     """Every setting of the lab, each widget built from its knob."""
     task = session.settings().sequence_task
     with st.sidebar:
+        lessons_menu()
         st.markdown("**Task**")
         session.bind("task", "Task", format_func=lambda name: SEQUENCE_TASKS[name].label,
                      label_visibility="collapsed")
@@ -258,8 +261,9 @@ def side_by_side() -> None:
     current = session.settings()
     st.markdown("**RNN vs LSTM side by side**")
     count, button = st.columns([1, 2], vertical_alignment="bottom")
+    st.session_state.setdefault(SIDE_ITERATIONS, 200)
     iterations = count.number_input("Iterations each", min_value=1, max_value=MAX_SIDE_BY_SIDE_ITERATIONS,
-                                    value=200, step=50, key="rl_side_iterations")
+                                    step=50, key=SIDE_ITERATIONS)
     st.caption(f"Both cells start from seed {current.seed} with these settings and see the same batches. "
                f"At most {MAX_SIDE_BY_SIDE_ITERATIONS:,} iterations each and {SIDE_BY_SIDE_SECONDS / 60:g} "
                "minutes of training; the default models train 200 iterations each in 5 to 10 seconds.")
@@ -305,13 +309,20 @@ def page() -> None:
     """The whole recurrent lab."""
     apply_style()
     apply_classroom_view(session)
+    lesson = current_lesson(session, "recurrent")
+    if lesson is not None:
+        st.session_state.setdefault(SIDE_ITERATIONS, lesson.budget)      # the run the lesson asks for
     sidebar()
     session.sync_url()
     session.show_notices()
     run_fragment(training_view, session.playing_key, FRAME_SECONDS)
     left, right = st.columns([1, 1.3], gap="large")
+    result = st.session_state.get(SIDE_BY_SIDE)
     with left:
-        unrolled(session.settings())
+        if lesson is None:
+            unrolled(session.settings())
+        else:
+            draw_lesson(lesson, result if result is not None else session.trainer(build_trainer), session.settings())
     with right:
         side_by_side()
     result = st.session_state.get(SIDE_BY_SIDE)

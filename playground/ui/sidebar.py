@@ -15,6 +15,7 @@ from playground.data.tabular import DROP_ROWS_OPTION, DROP_TEXT_OPTION
 from playground.engine.losses import VALID_LOSSES
 from playground.training import config as cfg
 from playground.ui.classroom import hidden_groups, share_panel
+from playground.ui.lesson_view import lessons_menu
 from playground.ui.session import PLAYGROUND as session
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "rmsprop": "RMSProp", "adam": "Adam"}
@@ -203,6 +204,7 @@ def sidebar(trainer) -> None:
     presets with them: a preset replaces every group)."""
     hidden = hidden_groups(session)
     with st.sidebar:
+        lessons_menu()
         if not hidden:
             presets()
         if "data" not in hidden:

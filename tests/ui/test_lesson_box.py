@@ -51,16 +51,16 @@ def markdown(at: AppTest) -> str:
 def test_before_training_the_box_shows_the_lesson_and_asks_its_question():
     at = open_box("hidden_layer")
     text = markdown(at)
-    assert "#### Lesson 3: a hidden layer bends the line" in text
+    assert "**Lesson 3: a hidden layer bends the line**" in text
     assert "four tanh neurons" in text
     radio = at.radio(key=LESSON_ANSWER_PREFIX + "hidden_layer")
     assert radio.label == "With four hidden neurons, how far will test accuracy get within 1,000 iterations?"
     assert radio.options == ["Still about a coin toss", "About three quarters", "95 % or more"]
     assert radio.value is None and not radio.disabled
     assert not at.success                                   # no reveal before training
-    assert "⏳ Not yet: test accuracy ≥ 95 % within 1,000 iterations (now" in text
+    assert ":material/hourglass_empty: Not yet: test accuracy ≥ 95 % within 1,000 iterations (now" in text
     assert "**Try next:**" in text
-    assert "[Next: Lesson 4: the learning rate →](playground?lesson=learning_rate)" in text
+    assert "[Next: Lesson 4: the learning rate](playground?lesson=learning_rate)" in text
 
 
 def test_answering_and_training_shows_the_reveal_with_this_runs_numbers():
@@ -76,7 +76,7 @@ def test_answering_and_training_shows_the_reveal_with_this_runs_numbers():
     assert reveal.startswith(f"Test accuracy reached {accuracy * 100:.0f} % at iteration {trainer.iteration:,}.")
     text = markdown(at)
     assert "Your prediction: “95 % or more”. That is what happened." in text
-    assert "✅ Done: test accuracy ≥ 95 % reached" in text
+    assert ":material/check_circle: Done: test accuracy ≥ 95 % reached" in text
     assert at.session_state[LESSON_ANSWER_PREFIX + "hidden_layer"] == 2
     assert at.radio(key=LESSON_ANSWER_PREFIX + "hidden_layer").disabled
     assert at.expander[0].label == "The lesson"               # the introduction folds away
@@ -89,7 +89,7 @@ def test_a_wrong_prediction_is_answered_with_what_happened():
     text = markdown(at)
     assert "Your prediction: “It learns XOR, only more slowly than the clouds”. " \
            "What happened: “It stays close to a coin toss”." in text
-    assert "✅ Done: test accuracy < 75 % held for 500 iterations" in text
+    assert ":material/check_circle: Done: test accuracy < 75 % held for 500 iterations" in text
     assert at.success[0].value.startswith("After 500 iterations test accuracy is ")
 
 
@@ -97,9 +97,9 @@ def test_changed_settings_keep_the_lesson_open_with_a_note_and_no_reveal():
     at = open_box("hidden_layer", settings_differ=True)
     at.button(key="train").click().run()
     assert "Your settings now differ from the lesson's" in at.caption[0].value
-    assert "(playground?lesson=hidden_layer)" in at.caption[0].value
+    assert at.button(key="lesson_restart").label == "Start the lesson again"
     assert not at.success
-    assert "✅ Done: test accuracy ≥ 95 % reached" in markdown(at)     # the check is still watched
+    assert ":material/check_circle: Done: test accuracy ≥ 95 % reached" in markdown(at)     # the check is still watched
 
 
 def test_the_last_lesson_has_no_next_link_and_waits_for_the_numbers_its_reveal_quotes():
@@ -109,8 +109,8 @@ def test_the_last_lesson_has_no_next_link_and_waits_for_the_numbers_its_reveal_q
     assert not at.exception, at.exception
     assert "do what its text asks" in at.info[0].value
     text = markdown(at)
-    assert "✅ Done: LSTM validation loss ≤ 0.02 reached" in text
-    assert "⏳ Not yet: RNN validation loss ≥ 0.15 after 600 iterations (not measured yet, iteration 600)" in text
+    assert ":material/check_circle: Done: LSTM validation loss ≤ 0.02 reached" in text
+    assert ":material/hourglass_empty: Not yet: RNN validation loss ≥ 0.15 after 600 iterations (not measured yet, iteration 600)" in text
     assert "Next:" not in text
 
     both = {**lstm_only, "rnn_validation_loss": 0.165}
@@ -121,7 +121,7 @@ def test_the_last_lesson_has_no_next_link_and_waits_for_the_numbers_its_reveal_q
 
 def test_the_lessons_menu_links_every_lesson_in_order():
     def menu_script():
-        from playground.ui.lesson_box import lessons_menu
+        from playground.ui.lesson_view import lessons_menu
         lessons_menu()
 
     at = AppTest.from_function(menu_script).run()
@@ -130,3 +130,29 @@ def test_the_lessons_menu_links_every_lesson_in_order():
     assert len(links) == 10
     assert links[0] == "[Lesson 1: one neuron](playground?lesson=neuron)"
     assert links[-1] == "[Lesson 10: RNN against LSTM (the adding problem)](recurrent?lesson=rnn_vs_lstm)"
+
+
+def test_a_lesson_url_loads_its_set_up_on_the_page_and_an_unknown_one_gives_the_plain_page():
+    from pathlib import Path
+
+    from playground.lessons import get_lesson, lesson_config
+
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.query_params = {"lesson": "hidden_layer"}
+    at.run()
+    assert not at.exception, at.exception
+    lesson = get_lesson("hidden_layer")
+    assert at.session_state["settings"] == lesson_config(lesson)[0]
+    assert any(lesson.title in m.value for m in at.markdown)
+    assert any(r.label == lesson.question for r in at.radio)
+    at.select_slider(key="w_learning_rate").set_value(0.3).run()           # the run now differs
+    assert at.session_state["settings"].learning_rate == 0.3
+    at.button(key="lesson_restart").click().run()                          # and comes back
+    assert at.session_state["settings"] == lesson_config(lesson)[0]
+    at = AppTest.from_file(app, default_timeout=60)
+    at.query_params = {"lesson": "no_such_lesson", "seed": "3"}
+    at.run()
+    assert not at.exception, at.exception
+    assert any("no_such_lesson" in w.value for w in at.warning)
+    assert at.session_state["settings"].seed == 3 and not any(r.label.startswith("With four") for r in at.radio)
