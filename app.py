@@ -2,6 +2,7 @@
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from playground.ui.navigation import PAGES
 from playground.ui.playground_page import page as playground_page
 from playground.ui.recurrent_page import page as recurrent_page
 
@@ -10,8 +11,9 @@ from playground.ui.recurrent_page import page as recurrent_page
 threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")
-navigation = st.navigation([
-    st.Page(playground_page, title="Playground", icon=":material/hub:", url_path="playground", default=True),
-    st.Page(recurrent_page, title="Recurrent lab", icon=":material/replay:", url_path="recurrent"),
-])
-navigation.run()
+PAGES.update({
+    "playground": st.Page(playground_page, title="Playground", icon=":material/hub:", url_path="playground",
+                          default=True),
+    "recurrent": st.Page(recurrent_page, title="Recurrent lab", icon=":material/replay:", url_path="recurrent"),
+})
+st.navigation(list(PAGES.values())).run()

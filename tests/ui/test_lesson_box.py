@@ -110,7 +110,8 @@ def test_the_last_lesson_has_no_next_link_and_waits_for_the_numbers_its_reveal_q
     assert "do what its text asks" in at.info[0].value
     text = markdown(at)
     assert ":material/check_circle: Done: LSTM validation loss ≤ 0.02 reached" in text
-    assert ":material/hourglass_empty: Not yet: RNN validation loss ≥ 0.15 after 600 iterations (not measured yet, iteration 600)" in text
+    assert (":material/hourglass_empty: Not yet: RNN validation loss ≥ 0.15 after 600 iterations "
+            "(not measured yet, iteration 600)") in text
     assert "Next:" not in text
 
     both = {**lstm_only, "rnn_validation_loss": 0.165}
