@@ -358,9 +358,9 @@ def _text_task() -> SequenceTask:
 SEQUENCE_TASKS: dict[str, SequenceTask] = {
     task.name: task for task in (
         SequenceTask("sine", "Sine wave: next step", "many_to_many", 1, 1, "mse", "mse", 0.5,
-                     "always predict the mean, 0", 50, MIN_LENGTH, MAX_LENGTH, sine_batch),
+                     "always guess 0, the wave's average", 50, MIN_LENGTH, MAX_LENGTH, sine_batch),
         SequenceTask("adding", "Adding problem", "many_to_one", 2, 1, "mse", "mse", 1.0 / 6.0,
-                     "always predict the mean, 1 (scores the target variance 1/6)", 100,
+                     "always guess 1, the average sum", 100,
                      ADDING_MIN_LENGTH, ADDING_MAX_LENGTH, adding_batch),
         SequenceTask("temporal_order", "Temporal order, 4 classes", "many_to_one",
                      len(TEMPORAL_ORDER_SYMBOLS), 4, "cross_entropy", "accuracy", 0.25,

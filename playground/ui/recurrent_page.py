@@ -27,6 +27,7 @@ from playground.training.recurrent_trainer import (
     to_query,
     train_side_by_side,
 )
+from playground.training.verdict import beats_baseline, final_scores, side_by_side_verdict
 from playground.ui.live_chart import live_chart
 from playground.ui.training_view import (
     Counter,
@@ -373,6 +374,9 @@ def side_by_side_result(result) -> None:
     st.plotly_chart(views.side_by_side_figure(result, task, height=SIDE_BY_SIDE_HEIGHT), key="rl_side_chart",
                     config={"displayModeBar": False})
     st.caption(views.side_by_side_alt_text(result, task))
+    scores = final_scores(result)
+    verdict = side_by_side_verdict(scores, task, result.iterations)
+    (st.success if any(beats_baseline(score, task) for score in scores.values()) else st.info)(verdict)
 
 
 def unrolled(current: RecurrentSettings) -> None:

@@ -211,3 +211,16 @@ def test_a_link_sets_up_the_lab_and_a_bad_value_gets_a_notice():
     assert (settings.task, settings.cell, settings.seed, settings.hidden_size) == ("temporal_order", "rnn", 3, 32)
     assert any("rl_hidden_size" in w.value for w in at.warning)
     assert at.query_params["rl_task"] == "temporal_order" and at.query_params["rl_hidden_size"] == "32"
+
+
+def test_side_by_side_ends_with_the_verdict():
+    from playground.data.sequences import SEQUENCE_TASKS
+    from playground.training.verdict import final_scores, side_by_side_verdict
+
+    at = open_lab(task="temporal_order", hidden_size=4, length=12, batch_size=4)
+    at.number_input(key="rl_side_iterations").set_value(3).run()
+    click(at, "rl_side_by_side")
+    result = at.session_state["rl_side_result"]
+    expected = side_by_side_verdict(final_scores(result), SEQUENCE_TASKS["temporal_order"], 3)
+    assert expected.startswith("After 3 iterations")
+    assert expected in [box.value for box in [*at.info, *at.success]], [box.value for box in at.info]
