@@ -224,3 +224,15 @@ def test_side_by_side_ends_with_the_verdict():
     expected = side_by_side_verdict(final_scores(result), SEQUENCE_TASKS["temporal_order"], 3)
     assert expected.startswith("After 3 iterations")
     assert expected in [box.value for box in [*at.info, *at.success]], [box.value for box in at.info]
+
+
+def test_each_task_brings_its_own_default_side_by_side_length():
+    from playground.data.sequences import SEQUENCE_TASKS
+    from playground.ui.recurrent_page import SIDE_BY_SIDE_DEFAULT_ITERATIONS
+
+    assert set(SIDE_BY_SIDE_DEFAULT_ITERATIONS) == set(SEQUENCE_TASKS)
+    at = open_lab(task="temporal_order", hidden_size=4, length=12, batch_size=4)
+    assert at.number_input(key="rl_side_iterations").value == SIDE_BY_SIDE_DEFAULT_ITERATIONS["temporal_order"]
+    at.number_input(key="rl_side_iterations").set_value(7).run()
+    at.selectbox(key="rl_w_task").set_value("adding").run()
+    assert at.number_input(key="rl_side_iterations").value == SIDE_BY_SIDE_DEFAULT_ITERATIONS["adding"]
