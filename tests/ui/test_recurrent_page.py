@@ -63,7 +63,7 @@ def test_app_registers_the_lab():
 
 def test_the_lab_opens_at_iteration_zero_on_the_adding_problem():
     at = open_lab()
-    assert settings(at) == RecurrentSettings(task="adding", length=100)
+    assert settings(at) == RecurrentSettings(task="adding", length=30)
     assert [m.label for m in at.metric] == ["Iteration", "Training loss", "Validation loss", "Baseline"]
     assert metric(at, "Iteration") == "0"
     assert metric(at, "Training loss") == "–"
