@@ -107,8 +107,9 @@ def sample_after_pause(tab, round_: int) -> None:
         wait_idle(tab, timeout_ms=1000 * IDLE_SECONDS)
     except Exception as error:
         tab.screenshot(path=str(SCREENSHOTS / f"recurrent-sample-failed-round-{round_}.png"))
+        playing = "; the lab is playing again (Pause shown)" if button(tab, "Pause").count() else ""
         raise AssertionError(f"round {round_}: the page was not idle with a sample within {IDLE_SECONDS:g} s "
-                             f"of Sample text ({error.__class__.__name__})") from None
+                             f"of Sample text ({error.__class__.__name__}){playing}") from None
     button(tab, "Play").click()
     button(tab, "Pause").wait_for(timeout=15_000)
 
