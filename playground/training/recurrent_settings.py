@@ -71,7 +71,7 @@ class RecurrentSettings(Settings):
     task: str = "adding"
     cell: str = "lstm"
     hidden_size: int = 32
-    length: int = 100
+    length: int = 30
     learning_rate: float = 0.01
     optimizer: str = "adam"
     clip_norm: float = 1.0

@@ -9,6 +9,17 @@
 // digest changes.
 // The module is imported once per page (Streamlit caches it by content hash),
 // so plotly.js is fetched and evaluated at most once per browser session.
+//
+// Streamlit calls the returned cleanup on unmount, and also right away for a call
+// it had already superseded: it imports the module asynchronously, and when new
+// data arrives before the import for the previous data resolved, the previous
+// call still runs (on the same, still mounted element) and its cleanup is run at
+// once, before or after the newer call. Tearing the chart down then purged it
+// and left its empty <div> in place, above the chart the next call created out
+// of sight: the recurrent lab's loss chart stayed empty after a change of task
+// while playing. So the cleanup tears down only an element that has left the page
+// (unmounted: React has removed it by the time the cleanup runs), and takes the
+// chart's <div>s with it.
 
 const PLOTLY_CACHE_NAME = "neural-playground-plotly";
 const instances = new WeakMap();
@@ -301,6 +312,7 @@ export default function liveChart(component) {
     });
 
   return () => {
+    if (state.closed || parentElement.isConnected) return; // superseded: a newer call draws here
     state.closed = true;
     if (state.timer !== null) clearTimeout(state.timer);
     state.resizeObserver.disconnect();
@@ -308,6 +320,7 @@ export default function liveChart(component) {
       window.Plotly.purge(state.div);
       if (state.overlayDiv !== null) window.Plotly.purge(state.overlayDiv);
     }
+    state.stack.remove();
     instances.delete(parentElement);
   };
 }

@@ -64,7 +64,7 @@ def test_app_registers_the_lab():
 
 def test_the_lab_opens_at_iteration_zero_on_the_adding_problem():
     at = open_lab()
-    assert settings(at) == RecurrentSettings(task="adding", length=100)
+    assert settings(at) == RecurrentSettings(task="adding", length=30)
     assert [m.label for m in at.metric] == ["Iteration", "Training loss", "Validation loss", "Baseline"]
     assert metric(at, "Iteration") == "0"
     assert metric(at, "Training loss") == "–"
@@ -212,3 +212,28 @@ def test_a_link_sets_up_the_lab_and_a_bad_value_gets_a_notice():
     assert (settings.task, settings.cell, settings.seed, settings.hidden_size) == ("temporal_order", "rnn", 3, 32)
     assert any("rl_hidden_size" in w.value for w in at.warning)
     assert at.query_params["rl_task"] == "temporal_order" and at.query_params["rl_hidden_size"] == "32"
+
+
+def test_side_by_side_ends_with_the_verdict():
+    from playground.data.sequences import SEQUENCE_TASKS
+    from playground.training.verdict import final_scores, side_by_side_verdict
+
+    at = open_lab(task="temporal_order", hidden_size=4, length=12, batch_size=4)
+    at.number_input(key="rl_side_iterations").set_value(3).run()
+    click(at, "rl_side_by_side")
+    result = at.session_state["rl_side_result"]
+    expected = side_by_side_verdict(final_scores(result), SEQUENCE_TASKS["temporal_order"], 3)
+    assert expected.startswith("After 3 iterations")
+    assert expected in [box.value for box in [*at.info, *at.success]], [box.value for box in at.info]
+
+
+def test_each_task_brings_its_own_default_side_by_side_length():
+    from playground.data.sequences import SEQUENCE_TASKS
+    from playground.ui.recurrent_page import SIDE_BY_SIDE_DEFAULT_ITERATIONS
+
+    assert set(SIDE_BY_SIDE_DEFAULT_ITERATIONS) == set(SEQUENCE_TASKS)
+    at = open_lab(task="temporal_order", hidden_size=4, length=12, batch_size=4)
+    assert at.number_input(key="rl_side_iterations").value == SIDE_BY_SIDE_DEFAULT_ITERATIONS["temporal_order"]
+    at.number_input(key="rl_side_iterations").set_value(7).run()
+    at.selectbox(key="rl_w_task").set_value("adding").run()
+    assert at.number_input(key="rl_side_iterations").value == SIDE_BY_SIDE_DEFAULT_ITERATIONS["adding"]
