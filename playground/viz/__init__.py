@@ -1,1 +1,2 @@
-"""Pure functions from trainer state to Plotly figures (no streamlit here)."""
+"""Pure functions from a trained model (``viz.model.TrainedModel``) or a history to Plotly
+figures (no streamlit here)."""

@@ -37,6 +37,7 @@ import plotly.graph_objects as go
 from playground.viz.colors import DIVERGING, LEVELS, NEGATIVE, POSITIVE, quantize, quantized_colorscale
 from playground.viz.figure import fast_figure
 from playground.viz.labels import short_label
+from playground.viz.model import TrainedModel
 from playground.viz.regions import grid_inputs, plane_view
 
 TILE = 10
@@ -177,32 +178,32 @@ def _link_hover_trace(values: list[np.ndarray], positions, names, label: str = "
                 mode="none", text=text, hoverinfo="text", showlegend=False)
 
 
-def neuron_pictures(trainer, resolution: int = TILE) -> list[np.ndarray]:
+def neuron_pictures(model: TrainedModel, resolution: int = TILE) -> list[np.ndarray]:
     """Every neuron's output over the input plane: per layer an array (size, res, res) in [-1, 1].
 
     Inputs show their feature value scaled to [-1, 1]; hidden neurons their activation
     clipped to [-1, 1]; outputs 2 y_hat - 1 (classification) or the scaled value.
     """
-    view = plane_view(trainer.dataset, 0, 1)
+    view = plane_view(model.dataset, 0, 1)
     _, _, raw = grid_inputs(view, resolution)
     with np.errstate(all="ignore"):
-        outputs = trainer.network.layer_outputs(trainer.dataset.transform(raw))
+        outputs = model.network.layer_outputs(model.dataset.transform(raw))
     pictures = []
     for index, values in enumerate(outputs):
         if index == 0:
             scale = np.max(np.abs(values), axis=0)
             values = values / np.where(scale > 0, scale, 1.0)
-        elif index == len(outputs) - 1 and trainer.task == "classification":
+        elif index == len(outputs) - 1 and model.task == "classification":
             values = 2.0 * values - 1.0
         pictures.append(np.clip(values, -1.0, 1.0).T.reshape(-1, resolution, resolution)[:, ::-1, :])
     return pictures
 
 
-def _mosaic_trace(trainer, layer_sizes) -> dict:
+def _mosaic_trace(model: TrainedModel, layer_sizes) -> dict:
     tallest = max(layer_sizes)
     pitch = column_pitch(len(layer_sizes))
     mosaic = np.full((tallest * NODE_PITCH, (len(layer_sizes) - 1) * pitch + TILE), np.nan, np.float32)
-    for column, (tops, tiles) in enumerate(zip(tile_rows(layer_sizes), neuron_pictures(trainer))):
+    for column, (tops, tiles) in enumerate(zip(tile_rows(layer_sizes), neuron_pictures(model))):
         left = column * pitch
         for row, tile in zip(tops, tiles):
             mosaic[row:row + TILE, left:left + TILE] = tile
@@ -212,15 +213,15 @@ def _mosaic_trace(trainer, layer_sizes) -> dict:
                 zmin=0, zmax=LEVELS, showscale=False, hoverinfo="skip", zsmooth="fast")
 
 
-def link_values(trainer, by: str) -> list[np.ndarray] | None:
+def link_values(model: TrainedModel, by: str) -> list[np.ndarray] | None:
     """What to colour the links by: "weight" (the weights), "gradient" (the last recorded
     Step's gradient, regularisation included) or "change" (that Step's change of each
     weight). None for "gradient" and "change" when no Step was recorded."""
     if by == "weight":
-        return trainer.network.weights
+        return model.network.weights
     if by not in LINK_COLOURINGS:
         raise ValueError(f"colour links by one of {', '.join(LINK_COLOURINGS)}, not {by!r}")
-    record = trainer.last_step
+    record = model.last_step
     if record is None:
         return None
     n_layers = record.n_layers
@@ -241,20 +242,20 @@ def _link_colorbar(values: list[np.ndarray], label: str) -> tuple[dict, tuple[fl
     return trace, thresholds
 
 
-def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, hover: bool = True,
+def network_figure(model: TrainedModel, *, height: int = 360, pictures: bool | None = None, hover: bool = True,
                    colour_links: tuple[str, list[np.ndarray]] | None = None, scale: float = 1.0) -> go.Figure:
-    """The diagram of ``trainer.network`` with its current weights and biases.
+    """The diagram of ``model.network`` with its current weights and biases.
 
     ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
     than ``MAX_PICTURE_LAYER`` neurons. ``hover`` False leaves out the hover values (for
     frames shown while playing, which replace each other faster than a pointer can read
     them, and which redraw noticeably faster without them).
     ``colour_links`` = (label, one array per layer shaped like the weights), for example
-    ``("gradient", link_values(trainer, "gradient"))``, colours and thickens the links by those
+    ``("gradient", link_values(model, "gradient"))``, colours and thickens the links by those
     values on a symmetric scale and adds a colourbar legend; None draws the weights without one.
     ``scale`` enlarges text, links and bias squares (the presenter view).
     """
-    network, data = trainer.network, trainer.dataset
+    network, data = model.network, model.dataset
     sizes = network.layer_sizes
     if pictures is None:
         pictures = data.domain is not None and max(sizes) <= MAX_PICTURE_LAYER
@@ -273,7 +274,7 @@ def network_figure(trainer, *, height: int = 360, pictures: bool | None = None, 
     if colorbar is not None:
         traces.append(colorbar)
     if pictures:
-        traces.append(_mosaic_trace(trainer, sizes))
+        traces.append(_mosaic_trace(model, sizes))
     pixels_per_unit = height / ((max(sizes) * NODE_PITCH + 8) * CELL)
     node_size = max(4.0, min(40.0, TILE * CELL * pixels_per_unit))
     if hover:

@@ -18,6 +18,7 @@ import numpy as np
 
 from playground.viz.colors import POSITIVE, class_colors
 from playground.viz.figure import float32_or_gap
+from playground.viz.model import TrainedModel
 
 #: Points along the input axis at which the curve is computed.
 CURVE_POINTS = 200
@@ -40,7 +41,7 @@ def curve_inputs(x_range: tuple[float, float], held: np.ndarray,
     return xs, raw
 
 
-def curve_values(trainer, raw: np.ndarray, discretize: bool = False) -> np.ndarray:
+def curve_values(model: TrainedModel, raw: np.ndarray, discretize: bool = False) -> np.ndarray:
     """What the curves show at the raw inputs ``raw`` (m, 1).
 
     Regression: the predicted values (m,) in the target's units. Classification: the
@@ -48,8 +49,8 @@ def curve_values(trainer, raw: np.ndarray, discretize: bool = False) -> np.ndarr
     heads); with ``discretize``, 1 for the predicted class and 0 for the others.
     """
     with np.errstate(all="ignore"):
-        predictions = trainer.predict(trainer.dataset.transform(raw))
-    if trainer.task == "regression":
+        predictions = model.predict(model.dataset.transform(raw))
+    if model.task == "regression":
         return predictions
     if discretize:
         chosen = np.argmax(predictions, axis=1)
@@ -62,40 +63,41 @@ def _lane(n_classes: int, k: np.ndarray | int) -> np.ndarray:
     return 1.0 + PAD + (np.asarray(k) + 0.5) * STRIP / n_classes
 
 
-def point_heights(trainer, y: np.ndarray) -> np.ndarray:
+def point_heights(model: TrainedModel, y: np.ndarray) -> np.ndarray:
     """Height of each data point (n,): the target (regression), the label 0 or 1 (two
     classes), or its class's lane in the strip above the curves (more classes)."""
-    n_classes = trainer.dataset.n_classes
-    if trainer.task == "regression" or n_classes == 2:
+    n_classes = model.dataset.n_classes
+    if model.task == "regression" or n_classes == 2:
         return np.asarray(y, dtype=np.float32)
     return _lane(n_classes, np.asarray(y)).astype(np.float32)
 
 
-def _target_range(trainer) -> tuple[float, float]:
-    data = trainer.dataset
+def _target_range(model: TrainedModel) -> tuple[float, float]:
+    data = model.dataset
     y = np.concatenate([data.y_train, data.y_test])
     low, high = float(np.min(y)), float(np.max(y))
     margin = PAD * (high - low) or 1.0
     return low - margin, high + margin
 
 
-def value_axis(trainer) -> dict:
+def value_axis(model: TrainedModel) -> dict:
     """The vertical axis: its title and fixed range (fixed, so the overlay stays aligned)."""
-    data = trainer.dataset
-    if trainer.task == "regression":
-        return dict(title=dict(text=data.target_name, standoff=4), range=list(_target_range(trainer)))
+    data = model.dataset
+    if model.task == "regression":
+        return dict(title=dict(text=data.target_name, standoff=4), range=list(_target_range(model)))
     top = 1.0 + PAD if data.n_classes == 2 else 1.0 + 2 * PAD + STRIP
     title = f"P({data.class_names[1]})" if data.n_classes == 2 else "probability; the data above"
     return dict(title=dict(text=title, standoff=4), range=[-PAD, top], tickvals=[0, 0.5, 1])
 
 
-def curve_traces(trainer, x_range: tuple[float, float], held: np.ndarray, discretize: bool = False) -> list[dict]:
+def curve_traces(model: TrainedModel, x_range: tuple[float, float], held: np.ndarray,
+                 discretize: bool = False) -> list[dict]:
     """The curve(s) over ``x_range`` as line traces, with hover values."""
-    data = trainer.dataset
+    data = model.dataset
     xs, raw = curve_inputs(x_range, held)
-    values = curve_values(trainer, raw, discretize)
+    values = curve_values(model, raw, discretize)
     x = xs.astype(np.float32)
-    if trainer.task == "regression":
+    if model.task == "regression":
         return [dict(type="scatter", mode="lines", x=x, y=float32_or_gap(values), name="prediction",
                      line=dict(color=REGRESSION_CURVE, width=3), showlegend=False,
                      hovertemplate=f"{data.input_names[0]} %{{x:.3g}}: predicted %{{y:.3g}}<extra></extra>")]

@@ -34,6 +34,7 @@ from playground.viz.colors import (
     quantized_colorscale,
 )
 from playground.viz.figure import fast_figure
+from playground.viz.model import TrainedModel
 from playground.viz.output_curve import curve_traces, point_heights, value_axis
 
 RESOLUTION = 100
@@ -105,11 +106,11 @@ def grid_resolution(network, largest: int = RESOLUTION) -> int:
     return int(np.clip(np.sqrt(GRID_BUDGET / hidden), 40, largest))
 
 
-def region_values(trainer, raw_points: np.ndarray, discretize: bool = False) -> np.ndarray:
+def region_values(model: TrainedModel, raw_points: np.ndarray, discretize: bool = False) -> np.ndarray:
     """The colour value of each raw point (see the module docstring), float32 (m,)."""
     with np.errstate(all="ignore"):
-        predictions = trainer.predict(trainer.dataset.transform(raw_points))
-    if trainer.task == "regression":
+        predictions = model.predict(model.dataset.transform(raw_points))
+    if model.task == "regression":
         return np.clip(predictions, np.finfo(np.float32).min, np.finfo(np.float32).max).astype(np.float32)
     n_classes = predictions.shape[1]
     if n_classes == 2:
@@ -124,26 +125,26 @@ def region_values(trainer, raw_points: np.ndarray, discretize: bool = False) -> 
     return (predicted + 0.999 * confidence).astype(np.float32)
 
 
-def _value_scale(trainer) -> dict:
-    if trainer.task == "regression":
-        y = trainer.dataset.y_train
+def _value_scale(model: TrainedModel) -> dict:
+    if model.task == "regression":
+        y = model.dataset.y_train
         return {"colorscale": DIVERGING, "zmin": float(np.min(y)), "zmax": float(np.max(y))}
-    n_classes = trainer.dataset.n_classes
+    n_classes = model.dataset.n_classes
     if n_classes == 2:
         return {"colorscale": DIVERGING, "zmin": -1.0, "zmax": 1.0}
     return {"colorscale": class_colorscale(n_classes), "zmin": 0.0, "zmax": float(n_classes)}
 
 
-def _point_traces(trainer, view: PlaneView, show_test: bool, scale: float = 1.0) -> list[dict]:
-    data = trainer.dataset
+def _point_traces(model: TrainedModel, view: PlaneView, show_test: bool, scale: float = 1.0) -> list[dict]:
+    data = model.dataset
     sets = [("training", data.raw_train, data.y_train, "white", 1)]
     if show_test:
         sets.append(("test", data.raw_test, data.y_test, "black", 1.2))
     traces = []
     for label, raw, y, outline, width in sets:
         x = raw[:, view.x_axis].astype(np.float32)
-        yy = point_heights(trainer, y) if view.one_input else raw[:, view.y_axis].astype(np.float32)
-        if trainer.task == "regression":
+        yy = point_heights(model, y) if view.one_input else raw[:, view.y_axis].astype(np.float32)
+        if model.task == "regression":
             marker = dict(color=np.asarray(y, np.float32), colorscale=DIVERGING, cmin=float(np.min(data.y_train)),
                           cmax=float(np.max(data.y_train)))
         else:
@@ -155,7 +156,7 @@ def _point_traces(trainer, view: PlaneView, show_test: bool, scale: float = 1.0)
     return traces
 
 
-def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible: bool = True,
+def _layout(model: TrainedModel, view: PlaneView, height: int, show_test: bool, axes_visible: bool = True,
             scale: float = 1.0) -> dict:
     """The regions chart's layout. Margins are fixed, so a figure with the same layout and
     hidden axes has exactly the same plot area and lies over it: nothing may push them, so
@@ -172,13 +173,13 @@ def _layout(trainer, view: PlaneView, height: int, show_test: bool, axes_visible
         yaxis=dict(title=dict(text=view.y_label, standoff=4), range=list(view.y_range), visible=axes_visible),
     )
     if view.one_input:
-        layout["yaxis"] = dict(value_axis(trainer), visible=axes_visible)
-    if trainer.dataset.domain is not None:
+        layout["yaxis"] = dict(value_axis(model), visible=axes_visible)
+    if model.dataset.domain is not None:
         layout["yaxis"]["scaleanchor"] = "x"
     return layout
 
 
-def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False, x_axis: int = 0,
+def regions_figure(model: TrainedModel, *, show_test: bool = False, discretize: bool = False, x_axis: int = 0,
                    y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360,
                    points: bool = True, scale: float = 1.0) -> go.Figure:
     """Heatmap of the network's output over the plane, training (and test) points on top;
@@ -187,57 +188,57 @@ def regions_figure(trainer, *, show_test: bool = False, discretize: bool = False
     ``points`` False leaves the points out: the live chart draws them once as an overlay
     (``points_figure``) instead of in every frame.
     """
-    view = plane_view(trainer.dataset, x_axis, y_axis)
+    view = plane_view(model.dataset, x_axis, y_axis)
     if view.one_input:
-        curves = curve_traces(trainer, view.x_range, view.held, discretize)
-        traces = [*curves, *_point_traces(trainer, view, show_test, scale)] if points else curves
-        return fast_figure(traces, _layout(trainer, view, height, show_test, scale=scale))
-    resolution = grid_resolution(trainer.network, resolution)
+        curves = curve_traces(model, view.x_range, view.held, discretize)
+        traces = [*curves, *_point_traces(model, view, show_test, scale)] if points else curves
+        return fast_figure(traces, _layout(model, view, height, show_test, scale=scale))
+    resolution = grid_resolution(model.network, resolution)
     xs, ys, raw = grid_inputs(view, resolution)
-    values = region_values(trainer, raw, discretize).reshape(resolution, resolution)
-    colours = _value_scale(trainer)
+    values = region_values(model, raw, discretize).reshape(resolution, resolution)
+    colours = _value_scale(model)
     heatmap = dict(type="heatmap", x=xs.astype(np.float32), y=ys.astype(np.float32), showscale=False,
                    # "none", not "skip": no hover label, but a click still reports the cell
                    hoverinfo="none", z=quantize(values, colours["zmin"], colours["zmax"]),
                    colorscale=quantized_colorscale(colours["colorscale"]), zmin=0, zmax=LEVELS)
-    traces = [heatmap, *_point_traces(trainer, view, show_test, scale)] if points else [heatmap]
-    return fast_figure(traces, _layout(trainer, view, height, show_test, scale=scale))
+    traces = [heatmap, *_point_traces(model, view, show_test, scale)] if points else [heatmap]
+    return fast_figure(traces, _layout(model, view, height, show_test, scale=scale))
 
 
-def points_figure(trainer, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,
+def points_figure(model: TrainedModel, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,
                   height: int = 360, marked: int | None = None, scale: float = 1.0) -> go.Figure:
     """The training (and test) points alone, with the layout of ``regions_figure`` and its
     axes hidden: drawn over a regions figure made without points, the two look as one.
     ``marked`` rings one training point (the sample the Inside the step panel explains)."""
-    view = plane_view(trainer.dataset, x_axis, y_axis)
-    traces = _point_traces(trainer, view, show_test, scale)
-    if marked is not None and 0 <= marked < len(trainer.dataset.raw_train):
-        traces.append(_marked_trace(trainer, view, marked))
-    return fast_figure(traces, _layout(trainer, view, height, show_test, axes_visible=False, scale=scale))
+    view = plane_view(model.dataset, x_axis, y_axis)
+    traces = _point_traces(model, view, show_test, scale)
+    if marked is not None and 0 <= marked < len(model.dataset.raw_train):
+        traces.append(_marked_trace(model, view, marked))
+    return fast_figure(traces, _layout(model, view, height, show_test, axes_visible=False, scale=scale))
 
 
-def _marked_trace(trainer, view: PlaneView, row: int) -> dict:
+def _marked_trace(model: TrainedModel, view: PlaneView, row: int) -> dict:
     """A black ring, and the row's number, around one training point."""
-    data = trainer.dataset
+    data = model.dataset
     x = float(data.raw_train[row, view.x_axis])
-    y = float(point_heights(trainer, data.y_train[row:row + 1])[0]) if view.one_input \
+    y = float(point_heights(model, data.y_train[row:row + 1])[0]) if view.one_input \
         else float(data.raw_train[row, view.y_axis])
     return dict(type="scatter", x=[x], y=[y], mode="markers+text", text=[f"sample {row}"],
                 textposition="top center", textfont=dict(size=12, color="#111111"), showlegend=False,
                 hoverinfo="skip", marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color="#111111", width=2.5)))
 
 
-def regions_alt_text(trainer, x_axis: int = 0, y_axis: int = 1) -> str:
+def regions_alt_text(model: TrainedModel, x_axis: int = 0, y_axis: int = 1) -> str:
     """A sentence for screen readers describing the decision-region chart."""
-    view = plane_view(trainer.dataset, x_axis, y_axis)
-    metrics = trainer.metrics
-    score = (f"training accuracy {metrics['train_accuracy']:.0%}" if trainer.task == "classification"
+    view = plane_view(model.dataset, x_axis, y_axis)
+    metrics = model.metrics
+    score = (f"training accuracy {metrics['train_accuracy']:.0%}" if model.task == "classification"
              else f"training RMSE {metrics['train_rmse']:.3g}")
     if view.one_input:
-        what = "predicted value" if trainer.task == "regression" else "class probabilities"
+        what = "predicted value" if model.task == "regression" else "class probabilities"
         return (f"Output curve: the network's {what} against {view.x_label} after {metrics['iteration']} "
                 f"iterations, with the training points; {score}.")
-    what = "predicted value" if trainer.task == "regression" else "predicted class"
+    what = "predicted value" if model.task == "regression" else "predicted class"
     held = " Other inputs are held at their mean." if view.holds_others else ""
     return (f"Decision regions: the network's {what} over {view.x_label} (across) and {view.y_label} (up) "
             f"after {metrics['iteration']} iterations, with the training points drawn on top; {score}.{held}")
