@@ -10,8 +10,8 @@
 # them about one core at most; start about one process per core. Runs in the foreground; on
 # Ctrl-C or SIGTERM it stops everything it started and removes its temporary directory.
 # nginx runs as the current user from a generated config: the system's nginx service is not used.
-# Environment: PYTHON (default python3); STREAMLIT_SERVER_COOKIE_SECRET (default: a fresh one,
-# shared by this run's processes); any other STREAMLIT_* setting overrides deploy/hosted.env.
+# Environment: PYTHON (default python3); NGINX (default: nginx on the PATH or in /usr/sbin);
+# STREAMLIT_SERVER_COOKIE_SECRET (default: a fresh one, shared by this run's processes).
 set -euo pipefail
 
 usage() {
@@ -28,8 +28,8 @@ address=${3:-0.0.0.0}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-python3}
-nginx=$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx || true)
-if [[ -z $nginx ]]; then
+nginx=${NGINX:-$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx || true)}
+if [[ -z $nginx || ! -x $nginx ]]; then
   echo "nginx is not installed. On Debian or Ubuntu: sudo apt-get install nginx" >&2
   echo "(only the program is used: the system service may stay stopped, e.g. sudo systemctl disable --now nginx)" >&2
   exit 1
