@@ -199,9 +199,16 @@ def _frames_to_show(trainer, config, playing: bool) -> tuple:
 
 
 def _train_ahead(trainer, config) -> None:
-    """Train the next rerun's frames now (after this rerun's charts have been sent), on a copy:
-    a divergence in it is shown, and playing stopped, by the rerun that adopts it."""
-    train_ahead(TRAINED_AHEAD, trainer, config, lambda copy: _frames(copy, config, FRAMES_PER_RUN, advance=True))
+    """Train the next rerun's frames now (after this rerun's charts have been sent), on a copy.
+
+    If the copy diverged, it becomes the visitor's trainer at once and playing stops, so the
+    page says why without waiting for the next rerun.
+    """
+    ahead = train_ahead(TRAINED_AHEAD, trainer, config,
+                        lambda copy: _frames(copy, config, FRAMES_PER_RUN, advance=True))
+    if ahead.trainer.diverged:
+        st.session_state[session.TRAINER] = ahead.trainer
+        stop_playing(session.PLAYING)
 
 
 def _reset() -> None:
