@@ -38,8 +38,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_streamlit(script: str | Path = "app.py", script_args: Sequence[str] = (),
-                      start_timeout: float = 60.0) -> Iterator[str]:
+                      start_timeout: float = 60.0, server_args: Sequence[str] = ()) -> Iterator[str]:
     """``streamlit run script`` on a free loopback port; yields its URL, stops it on exit.
+
+    ``server_args`` are more ``streamlit run`` flags (``--runner.postScriptGC=false``).
 
     Raises RuntimeError, with the end of the server's output, if it does not answer its
     health check within ``start_timeout`` seconds.
@@ -47,7 +49,7 @@ def running_streamlit(script: str | Path = "app.py", script_args: Sequence[str] 
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *server_args]
     if script_args:
         command += ["--", *script_args]
     with tempfile.TemporaryFile() as log:

@@ -23,8 +23,8 @@ SHOWN = "confusion_shown"
 
 def _counts(trainer, split: str, playing: bool):
     shown = st.session_state.get(SHOWN)
-    if playing and shown is not None and shown[1] is trainer and shown[3] == split \
-            and time.monotonic() - shown[0] < PLAYING_EVERY_SECONDS:
+    # While playing, each rerun's trainer is the copy trained ahead: throttle by time alone.
+    if playing and shown is not None and shown[3] == split and time.monotonic() - shown[0] < PLAYING_EVERY_SECONDS:
         return shown[4]
     if shown is not None and shown[1] is trainer and shown[2] == trainer.iteration and shown[3] == split:
         return shown[4]

@@ -10,9 +10,11 @@ every frame (see ``live_chart``).
 
 Playing is pipelined: a playing rerun first draws the frames trained by the rerun before
 (with the counters and curves of the state they end at), then trains the next batch of
-frames and keeps them for the next rerun. So the charts' new data leaves the server at the
-start of a rerun, not after its training: when the charts came last in a long fragment
-rerun, the browser skipped whole batches of them (docs/performance.md).
+frames on a copy of the trainer and keeps both for the next rerun (``train_ahead``); the
+visitor's own trainer stays at the state on screen, so Pause stops exactly there.
+The charts' new data thus leaves the server at the start of a rerun, not after its training:
+when the charts came last in a long fragment rerun, the browser skipped whole batches of them
+(docs/performance.md).
 
 At high speeds a frame trains at most ``FRAME_TRAINING_SECONDS`` (so the picture keeps
 moving) and measures the whole data sets at most ``MEASUREMENTS_PER_FRAME`` times.
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -49,6 +50,8 @@ from playground.ui.training_view import (
     play_pause_button,
     run_fragment,
     stop_playing,
+    take_trained_ahead,
+    train_ahead,
 )
 from playground.viz.curves import curves_alt_text, curves_figure
 from playground.viz.network_diagram import layer_names, network_alt_text, network_figure
@@ -276,35 +279,29 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
     return diagrams, regions
 
 
-@dataclass(frozen=True)
-class _TrainedAhead:
-    """Frames trained after the last playing rerun drew, for the next one to show.
-
-    ``made_for`` is (trainer, iteration, config) when they were finished: they are shown only
-    if nothing has changed since (same trainer object, no step in between, same settings).
-    """
-
-    made_for: tuple
-    diagrams: list
-    regions: list
-
-
 TRAINED_AHEAD = "trained_ahead"
 
 
-def _frames_to_show(trainer, config, playing: bool) -> tuple[list, list]:
-    """The frames trained ahead by the previous playing rerun, else the current state."""
-    ahead = st.session_state.pop(TRAINED_AHEAD, None)
-    if playing and ahead is not None and ahead.made_for == (trainer, trainer.iteration, config):
-        return ahead.diagrams, ahead.regions
-    return _frames(trainer, config, 1, advance=False)
+def _frames_to_show(trainer, config, playing: bool) -> tuple:
+    """(trainer, diagrams, regions): while playing, the copy trained ahead by the previous
+    rerun becomes the visitor's trainer and its frames are shown; else the current state."""
+    ahead = take_trained_ahead(TRAINED_AHEAD, trainer, config, playing)
+    if ahead is None:
+        return trainer, *_frames(trainer, config, 1, advance=False)
+    st.session_state[session.trainer_key] = ahead.trainer
+    return ahead.trainer, *ahead.frames
 
 
 def _train_ahead(trainer, config) -> None:
-    """Train the next rerun's frames now (after this rerun's charts have been sent)."""
-    diagrams, regions = _frames(trainer, config, FRAMES_PER_RUN, advance=True)
-    st.session_state[TRAINED_AHEAD] = _TrainedAhead((trainer, trainer.iteration, config), diagrams, regions)
-    if trainer.diverged:
+    """Train the next rerun's frames now (after this rerun's charts have been sent), on a copy.
+
+    If the copy diverged, it becomes the visitor's trainer at once and playing stops, so the
+    page says why without waiting for the next rerun.
+    """
+    ahead = train_ahead(TRAINED_AHEAD, trainer, config,
+                        lambda copy: _frames(copy, config, FRAMES_PER_RUN, advance=True))
+    if ahead.trainer.diverged:
+        st.session_state[session.trainer_key] = ahead.trainer
         stop_playing(session.playing_key)
 
 
@@ -352,7 +349,7 @@ def training_view() -> None:
     elif epoch_clicked:
         epoch_asked = trainer.iterations_left_in_epoch
         epoch_ran = trainer.step_epoch(max_seconds=STEP_SECONDS, keep_record=True)
-    diagrams, regions = _frames_to_show(trainer, config, playing)
+    trainer, diagrams, regions = _frames_to_show(trainer, config, playing)
     if trainer.diverged:
         st.error(trainer.diverged)
         stop_playing(session.playing_key)

@@ -101,39 +101,29 @@ def test_play_trains_and_draws_then_pause_stops(page):
 
     page.wait_for_timeout(3_000)
 
-    playing = iteration(page)
-    assert playing > started, (started, playing)
+    # A loaded machine can take longer than 3 s for the next rerun: wait for it, up to 15 s.
+    wait_for_iteration(page, lambda n: n > started)
     summary = regions_chart_is_drawn(page, "regions_while_playing")
     drawn_playing = int(page.locator(REGIONS).get_attribute("data-frames-drawn") or 0)
     assert drawn_playing - drawn_start >= 10, "the regions chart was not redrawn while playing"
     page.screenshot(path=str(SCREENSHOTS / "page_while_playing.png"))
     print(f"\nscreenshots in {SCREENSHOTS}; regions while playing: {summary}")
 
+    # Pause means pause: the counter read as soon as Play is back never moves again. (Frames
+    # already trained, in reruns that started before the click reached the server, may still be
+    # shown before Play comes back: under load the browser can be a rerun or two behind.)
+    shown_at_click = iteration(page)
     pause.click()
     button(page, "Play").wait_for(timeout=15_000)
+    stopped = iteration(page)
+    assert stopped >= shown_at_click
+    for _ in range(20):
+        page.wait_for_timeout(100)
+        assert iteration(page) == stopped, "training landed after Pause"
     wait_idle(page)
-    # Reruns already queued when Pause was clicked may still land (rarely; up to 4 batches were
-    # seen): wait for the counter to settle, then it must stay put.
-    stopped = settled_iteration(page, quiet_s=1.5, timeout_s=15)
-    assert stopped >= playing
-    page.wait_for_timeout(1_500)
     assert iteration(page) == stopped
     assert button(page, "Step").is_enabled()
     assert button(page, "Play").is_visible()
-
-
-def settled_iteration(tab, quiet_s: float, timeout_s: float) -> int:
-    """The Iteration counter once it has not changed for ``quiet_s`` seconds."""
-    deadline = time.monotonic() + timeout_s
-    value, since = iteration(tab), time.monotonic()
-    while time.monotonic() - since < quiet_s:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the Iteration counter kept changing after Pause (now {value})")
-        time.sleep(0.1)
-        now = iteration(tab)
-        if now != value:
-            value, since = now, time.monotonic()
-    return value
 
 
 # Where each chart's plot area is on the page (plotly.js's own axis offsets and lengths, in

@@ -45,6 +45,11 @@ def trainer(at: AppTest) -> Trainer:
     return at.session_state["trainer"]
 
 
+def trained_ahead(at: AppTest) -> Trainer:
+    """The copy of the trainer a playing rerun trained for the next one to show."""
+    return at.session_state[playground_page.TRAINED_AHEAD].trainer
+
+
 def config(at: AppTest) -> cfg.Config:
     return at.session_state["settings"]
 
@@ -334,22 +339,24 @@ def test_play_advances_and_pause_stops():
     assert at.session_state["playing"] is True
     assert at.button(key="play").label == "Pause"
     assert at.button(key="step").disabled
-    first = trainer(at).iteration
-    assert first > 0 and first % 5 == 0          # whole frames of `speed` iterations, trained ahead
+    first = trained_ahead(at).iteration
+    assert first > 0 and first % 5 == 0          # whole frames of `speed` iterations, trained ahead on a copy
     assert metric(at, "Iteration") == "0"         # the first playing rerun draws where it starts
+    assert trainer(at).iteration == 0             # and the visitor's trainer stays where the screen is
     at.run()                                      # the next frame batch (run_every in the browser)
     assert not at.exception
-    second = trainer(at).iteration
-    assert second > first
+    assert trainer(at).iteration == first         # the copy became the visitor's trainer
     assert metric(at, "Iteration") == f"{first:,}"   # each rerun draws what the one before trained
+    assert trained_ahead(at).iteration > first
 
     click(at, "play")                             # now labelled Pause
     assert at.session_state["playing"] is False
     assert at.button(key="play").label == "Play"
-    stopped = trainer(at).iteration
-    assert metric(at, "Iteration") == f"{stopped:,}"   # paused: the page shows the trainer as it is
+    # Paused where the screen was: nothing trained ahead lands.
+    assert trainer(at).iteration == first
+    assert metric(at, "Iteration") == f"{first:,}"
     at.run()
-    assert trainer(at).iteration == stopped
+    assert trainer(at).iteration == first
 
 
 def test_the_speed_slider_sets_iterations_per_frame(monkeypatch):
@@ -362,7 +369,7 @@ def test_the_speed_slider_sets_iterations_per_frame(monkeypatch):
 
     click(at, "play")
 
-    assert trainer(at).iteration >= 100 and trainer(at).iteration % 100 == 0
+    assert trained_ahead(at).iteration >= 100 and trained_ahead(at).iteration % 100 == 0
     click(at, "play")
 
 
@@ -373,7 +380,7 @@ def test_a_frame_stops_training_when_its_time_budget_is_spent(monkeypatch):
     click(at, "play")
 
     frames = playground_page.FRAMES_PER_RUN
-    ran = trainer(at).iteration
+    ran = trained_ahead(at).iteration
     assert 0 < ran < 1000 * frames     # cut short: whole groups of 8 iterations per frame
     assert ran % 8 == 0
     click(at, "play")
