@@ -62,9 +62,11 @@ def lesson_box(lesson: Lesson, metrics: Mapping[str, float], settings_differ: bo
 
 
 def _restart(lesson: Lesson) -> None:
-    """Load the lesson's set-up again (the page does so when no lesson is marked as loaded)."""
+    """Load the lesson's own set-up again: the page does so when no lesson is marked as loaded,
+    from a URL that names the lesson and nothing else."""
     for key in [key for key in st.session_state if str(key).endswith("lesson_applied")]:
         del st.session_state[key]
+    st.query_params.from_dict({"lesson": lesson.name})
 
 
 def _reveal(lesson: Lesson, metrics: Mapping[str, float], answer: int | None) -> None:

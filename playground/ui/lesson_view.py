@@ -1,9 +1,11 @@
 """A page's lesson: ``?lesson=NAME`` opens it, loads its set-up once, and the page draws its box.
 
 The lesson is page-level state (``lesson`` is one of ``session.PAGE_PARAMETERS``): the settings
-reader ignores it and ``sync_url`` keeps it, so a shared link reopens the lesson. Its set-up goes
-through the page's own URL codec (``lessons.lesson_config``), as a shared link would. An unknown
-lesson, or one that belongs to the other page, gives a notice and the plain page.
+reader ignores it and ``sync_url`` keeps it, so a shared link reopens the lesson with the
+settings it was shared with (the link's parameters apply on top of the lesson's set-up; a link
+from the Lessons menu carries none). Its set-up goes through the page's own URL codec
+(``lessons.lesson_config``), as a shared link would. An unknown lesson, or one that belongs to
+the other page, gives a notice and the plain page.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from playground.lessons import LESSON_PARAMETER, LESSONS, Lesson, LessonError, d
 from playground.lessons.metrics import run_metrics
 from playground.ui.lesson_box import lesson_box
 from playground.ui.navigation import page_link
-from playground.ui.session import PageSession
+from playground.ui.session import PAGE_PARAMETERS, PageSession
 
 
 def _applied_key(session: PageSession) -> str:
@@ -38,7 +40,9 @@ def current_lesson(session: PageSession, page: str) -> Lesson | None:
         del st.query_params[LESSON_PARAMETER]
         return None
     if st.session_state.get(_applied_key(session)) != lesson.name:
-        settings, notices = lesson_config(lesson)
+        # A shared link of a lesson carries the settings it was shared with: they apply on top.
+        shared = {k: v for k, v in st.query_params.to_dict().items() if k not in PAGE_PARAMETERS}
+        settings, notices = lesson_config(lesson, shared)
         for notice in notices:
             session.add_notice(notice)
         session.set_settings(settings)

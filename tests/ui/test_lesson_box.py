@@ -6,9 +6,19 @@ box watching; then it draws the box with the run's metrics.
 """
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.lesson_box import LESSON_ANSWER_PREFIX
+
+
+@pytest.fixture(autouse=True)
+def no_registered_pages(monkeypatch):
+    """These tests run the box on its own: its links are markdown, whatever an earlier test of
+    ``app.py`` registered in this process (the app's own links are ``st.page_link``)."""
+    from playground.ui import navigation
+
+    monkeypatch.setattr(navigation, "PAGES", {})
 
 
 def trained_lesson_script(name: str, settings_differ: bool) -> None:
