@@ -198,6 +198,10 @@ def training_view() -> None:
         return
     playing = session.playing()
     asked = toolbar(playing)
+    # The fragment draws the same elements in every rerun, whatever the task or the messages: a
+    # fragment rerun whose element tree changed shape while a full rerun (a new task) was under
+    # way blanked the page in the browser ("Cannot set a node at a delta path").
+    messages = st.container(key="rl_messages")
     start, started_at = trainer_.iteration, time.perf_counter()
     if playing:
         frames, view = _frames(trainer_, MAX_FRAMES_PER_RUN, st.session_state[SPEED], PLAY_FRAME_SECONDS,
@@ -208,10 +212,10 @@ def training_view() -> None:
     # spread these over 90 % of that, so the chart is never idle long and never falls behind.
     interval = int(900 * max(FRAME_SECONDS, time.perf_counter() - started_at) / len(frames["loss"]))
     if trainer_.diverged:
-        st.error(trainer_.diverged)
+        messages.error(trainer_.diverged)
         stop_playing(session.playing_key)
     elif asked and trainer_.iteration - start < asked:
-        st.info(f"Ran {trainer_.iteration - start:,} of {asked:,} iterations: one click trains for at most "
+        messages.info(f"Ran {trainer_.iteration - start:,} of {asked:,} iterations: one click trains for at most "
                 f"{STEP_SECONDS:g} seconds on this shared server. This model is slow to train; press again "
                 "to go on, or choose a smaller one.")
     counter_row(_counters(trainer_))
@@ -233,8 +237,9 @@ def training_view() -> None:
         live_chart(frames["prediction"], key="rl_prediction_chart", height=PREDICTION_HEIGHT,
                    frame_interval_ms=interval,
                    alt=f"The model's answer on one validation sequence of {task.label}")
-    if task.name == "text":
-        text_view(trainer_)
+    with st.container(key="rl_text_view"):
+        if task.name == "text":
+            text_view(trainer_)
 
 
 def text_view(trainer_: RecurrentTrainer) -> None:

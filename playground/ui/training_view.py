@@ -36,14 +36,21 @@ def _set_playing(playing_key: str, playing: bool) -> None:
 def play_pause_button(container, playing_key: str, key: str) -> None:
     """The Play / Pause button for the flag ``st.session_state[playing_key]``.
 
-    A click sets the flag to what the button said (Pause -> not playing), never flips it, so a
-    click handled twice, or a second click on a stale Pause, cannot start playing again.
+    A click sets the flag to what the button said (Pause -> not playing), never flips it. Play
+    has the widget key ``key`` and Pause ``pause_key(key)``: a click that reached the server
+    twice (a trigger sent again with a later rerun's request) then repeats what that button
+    said, whereas with one key it ran the callback of the button drawn since, the other one.
     Space presses it (Streamlit's button shortcut).
     """
     playing = st.session_state.get(playing_key, False)
     container.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-                     key=key, type="primary", width="stretch", on_click=_set_playing, args=(playing_key, not playing),
-                     shortcut="Space")
+                     key=pause_key(key) if playing else key, type="primary", width="stretch",
+                     on_click=_set_playing, args=(playing_key, not playing), shortcut="Space")
+
+
+def pause_key(play_key: str) -> str:
+    """The Pause button's widget key for a Play button keyed ``play_key``."""
+    return play_key.replace("play", "pause")
 
 
 def run_fragment(body: Callable[[], None], playing_key: str, frame_seconds: float, *, can_play: bool = True) -> None:

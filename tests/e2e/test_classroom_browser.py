@@ -104,7 +104,7 @@ def test_space_plays_and_pauses_right_and_s_step_r_resets(browser, server_url):
         wait_for(tab, lambda n: n == 0, "R should reset")
         wait_idle(tab)
         tab.keyboard.press("Space")
-        tab.locator(".st-key-play button", has_text="Pause").wait_for(timeout=15_000)
+        tab.locator(".st-key-pause button", has_text="Pause").wait_for(timeout=15_000)
         playing = wait_for(tab, lambda n: n > 0, "Space should play")
         tab.keyboard.press("Space")
         tab.locator(".st-key-play button", has_text="Play").wait_for(timeout=15_000)

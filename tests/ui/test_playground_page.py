@@ -337,7 +337,7 @@ def test_play_advances_and_pause_stops():
 
     click(at, "play")
     assert at.session_state["playing"] is True
-    assert at.button(key="play").label == "Pause"
+    assert at.button(key="pause").label == "Pause"
     assert at.button(key="step").disabled
     first = trained_ahead(at).iteration
     assert first > 0 and first % 5 == 0          # whole frames of `speed` iterations, trained ahead on a copy
@@ -349,7 +349,7 @@ def test_play_advances_and_pause_stops():
     assert metric(at, "Iteration") == f"{first:,}"   # each rerun draws what the one before trained
     assert trained_ahead(at).iteration > first
 
-    click(at, "play")                             # now labelled Pause
+    click(at, "pause")
     assert at.session_state["playing"] is False
     assert at.button(key="play").label == "Play"
     # Paused where the screen was: nothing trained ahead lands.
@@ -370,7 +370,7 @@ def test_the_speed_slider_sets_iterations_per_frame(monkeypatch):
     click(at, "play")
 
     assert trained_ahead(at).iteration >= 100 and trained_ahead(at).iteration % 100 == 0
-    click(at, "play")
+    click(at, "pause")
 
 
 def test_a_frame_stops_training_when_its_time_budget_is_spent(monkeypatch):
@@ -383,7 +383,7 @@ def test_a_frame_stops_training_when_its_time_budget_is_spent(monkeypatch):
     ran = trained_ahead(at).iteration
     assert 0 < ran < 1000 * frames     # cut short: whole groups of 8 iterations per frame
     assert ran % 8 == 0
-    click(at, "play")
+    click(at, "pause")
 
 
 def test_divergence_pauses_and_says_why():

@@ -131,7 +131,7 @@ def test_play_and_pause_toggle():
     click(at, "rl_play")
     assert at.session_state["rl_playing"] is True
     assert at.button(key="rl_step").disabled
-    click(at, "rl_play")
+    click(at, "rl_pause")
     assert at.session_state["rl_playing"] is False
 
 
