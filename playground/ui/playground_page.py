@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -35,6 +36,7 @@ from playground.training.trainer import Trainer
 from playground.ui.classroom import apply_classroom_view, chart_scale, hidden_groups, keyboard, presenting, top_bar
 from playground.ui.confusion_view import confusion_view
 from playground.ui.downloads import apply_pending_model, downloads
+from playground.ui.first_view import first_view_guide
 from playground.ui.inside_step import STEP_NEURON, STEP_SAMPLE, inside_step_panel, link_colouring
 from playground.ui.lesson_view import current_lesson, draw_lesson
 from playground.ui.live_chart import clicked, live_chart
@@ -74,11 +76,13 @@ RUN_BUDGET = 1.15
 FRAME_INTERVAL_MS = int(0.8 * 1000 * RUN_BUDGET * FRAME_SECONDS / FRAMES_PER_RUN)
 #: While playing, measure the whole data sets about this many times per frame at most.
 MEASUREMENTS_PER_FRAME = 25
-DIAGRAM_HEIGHT = 400
+#: The charts' heights fit the core view (top bar, toolbar, counters, diagram, regions and
+#: curves, whose plot areas are at least 200 px tall) in a 1280 x 720 screen without scrolling.
+DIAGRAM_HEIGHT = 360
 #: Most hidden layers that get their own +/- buttons above the diagram.
 PER_LAYER_BUTTONS = 3
-REGIONS_HEIGHT = 290
-CURVES_HEIGHT = 180
+REGIONS_HEIGHT = 256
+CURVES_HEIGHT = 250
 
 
 # -- the trainer -------------------------------------------------------------------------------
@@ -144,8 +148,8 @@ def architecture_controls() -> None:
     """
     layers = session.settings().hidden_layers
     many = len(layers) > PER_LAYER_BUTTONS
-    columns = st.columns([2.0] + ([2.6] if many else [1] * max(len(layers), 1)), vertical_alignment="center",
-                         gap="small")
+    columns = st.container(key="architecture").columns(
+        [1.4] + ([2.6] if many else [1.6] * max(len(layers), 1)), vertical_alignment="center", gap="small")
     with columns[0]:
         minus, label, plus = st.columns([1, 1.7, 1], gap=None, vertical_alignment="center")
         minus.button("−", key="layers_minus", on_click=_change_layers, args=(-1,), disabled=not layers,
@@ -162,7 +166,9 @@ def architecture_controls() -> None:
         return
     for index, column in enumerate(columns[1:len(layers) + 1]):
         with column:
-            _neuron_buttons(*st.columns(3, gap=None, vertical_alignment="center"), index, layers)
+            name, *buttons = st.columns([1.5, 1, 0.8, 1], gap=None, vertical_alignment="center")
+            name.caption(f"layer {index + 1}")
+            _neuron_buttons(*buttons, index, layers)
 
 
 def _neuron_buttons(minus, count, plus, index: int, layers: tuple[int, ...]) -> None:
@@ -322,11 +328,29 @@ def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     return stepped, epoch_clicked
 
 
+#: The page's warnings of this full run (URL parameters, data notices), shown by the training view.
+PAGE_NOTICES = "page_notices"
+
+
+def keep_notices() -> None:
+    """Good news as toasts now; warnings kept for the training view to show below the diagram
+    until the next full run (a fragment rerun keeps them, as the page's own elements are kept)."""
+    warnings = []
+    for text, good_news in session.take_notices():
+        if good_news:
+            st.toast(text)
+        else:
+            warnings.append(text)
+    st.session_state[PAGE_NOTICES] = warnings
+
+
 def training_view() -> None:
     """The fragment's body: act on the toolbar, train, and draw."""
     follow_play_state(session.playing_key)
     trainer = session.trainer(build_trainer)
     if trainer is None:
+        for notice in st.session_state.get(PAGE_NOTICES, []):
+            st.warning(notice)
         problem = session.build_error()
         if session.settings().dataset == "csv" and not st.session_state.get(CSV):
             st.info("Upload a CSV file in the sidebar to train on your own data. "
@@ -341,9 +365,11 @@ def training_view() -> None:
     stepped, epoch_clicked = toolbar(trainer, playing)
     config = session.settings()
     epoch_ran = epoch_asked = 0
+    # Messages go below the diagram, where they cannot move the charts.
+    alerts: list[tuple[Callable, str]] = [(st.warning, notice) for notice in st.session_state.get(PAGE_NOTICES, [])]
     if (stepped or epoch_clicked) and trainer.diverged:
-        st.error(f"Step does nothing: training stopped. {trainer.diverged} Press Reset to start again, or change "
-                 "the learning rate (or another setting) to go on from the last good network.")
+        alerts.append((st.error, f"Step does nothing: training stopped. {trainer.diverged} Press Reset to start "
+                       "again, or change the learning rate (or another setting) to go on from the last good network."))
     elif stepped:
         trainer.step(1, keep_record=True)
     elif epoch_clicked:
@@ -351,11 +377,15 @@ def training_view() -> None:
         epoch_ran = trainer.step_epoch(max_seconds=STEP_SECONDS, keep_record=True)
     trainer, diagrams, regions = _frames_to_show(trainer, config, playing)
     if trainer.diverged:
-        st.error(trainer.diverged)
+        alerts.append((st.error, trainer.diverged))
         stop_playing(session.playing_key)
     elif epoch_ran < epoch_asked:
-        st.info(f"Ran {epoch_ran:,} of this epoch's {epoch_asked:,} iterations: one click trains for at most "
-                f"{STEP_SECONDS:g} seconds on this shared server. Press Step epoch again to finish it.")
+        alerts.append((st.info, f"Ran {epoch_ran:,} of this epoch's {epoch_asked:,} iterations: one click trains for "
+                       f"at most {STEP_SECONDS:g} seconds on this shared server. Press Step epoch again to finish it."))
+    if not playing:
+        hint = stuck_hint(trainer)
+        if hint:
+            alerts.append((lambda text: st.warning(text, icon=":material/lightbulb:"), hint))
     counter_row(_counters(trainer))
     st.session_state[session.previous_metrics_key] = trainer.metrics
 
@@ -374,8 +404,11 @@ def training_view() -> None:
         live_chart(diagrams, key=DIAGRAM_KEY, height=DIAGRAM_HEIGHT, frame_interval_ms=DIAGRAM_EVERY * interval,
                    alt=network_alt_text(trainer.network, trainer.dataset.feature_names),
                    on_click=None if playing else _neuron_clicked)
-    with right:
         view = plane_view(trainer.dataset, config.x_axis, config.y_axis)
+        for show, text in alerts:
+            show(text)
+        first_view_guide(trainer, view.one_input)
+    with right:
         live_chart(regions, key=REGIONS_KEY, height=REGIONS_HEIGHT, frame_interval_ms=interval,
                    alt=regions_alt_text(trainer, config.x_axis, config.y_axis),
                    on_click=None if playing else _point_clicked,
@@ -387,10 +420,6 @@ def training_view() -> None:
         live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT,
                                   scale=scale)],
                    key="curves_chart", height=CURVES_HEIGHT, alt=curves_alt_text(trainer.history, trainer.task))
-    if not playing:
-        hint = stuck_hint(trainer)
-        if hint:
-            st.warning(hint, icon=":material/lightbulb:")
     if not presenting():        # a projector shows the core view only
         confusion_view(trainer, playing)
         if not playing:
@@ -428,7 +457,7 @@ def page() -> None:
     sidebar(trainer)
     apply_pending_model(trainer)
     session.sync_url()
-    session.show_notices()
+    keep_notices()
     run_fragment(training_view, session.playing_key, FRAME_SECONDS, can_play=trainer is not None)
     if not presenting():        # the presenter view is the core view only
         view_options(trainer)
