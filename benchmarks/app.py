@@ -311,7 +311,7 @@ def step_latency(browser, base_url: str, steps: int) -> None:
 
 def playing(browser, base_url: str, name: str, config: cfg.Config, seconds: float, warmup: float,
             epochs_target: float | None, screenshot: Path | None = None) -> dict[str, float]:
-    query = urlencode(cfg.to_query(config))
+    query = urlencode(config.to_query())
     context, page = open_page(browser, f"{base_url}/?{query}")
     page.get_by_role("button", name=re.compile(r"Play$")).click()
     page.get_by_role("button", name=re.compile(r"Pause$")).wait_for(timeout=15_000)

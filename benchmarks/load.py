@@ -207,7 +207,7 @@ def soak(browser, url: str, server: list[psutil.Process], args) -> None:
     }]
     print_table(rows)
     idle = rss_mb(server)
-    query = "?" + urlencode(cfg.to_query(LARGEST))
+    query = "?" + urlencode(LARGEST.to_query())
     context, _ = start_playing(browser, url, query)
     time.sleep(args.session_seconds)
     playing = rss_mb(server)

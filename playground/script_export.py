@@ -752,7 +752,7 @@ def _docstring(trainer) -> str:
         extras.append(f"{'L1' if config.l1 else 'L2'} regularisation {config.l1 or config.l2:g}")
     if config.dropout:
         extras.append(f"dropout {config.dropout:g}")
-    settings = _wrapped([f"{key}={value}" for key, value in cfg.to_query(config).items()
+    settings = _wrapped([f"{key}={value}" for key, value in config.to_query().items()
                          if key not in cfg.VIEW_FIELDS], "    ")
     return _code('''
         """A neural network in numpy, exported from Neural Playground at iteration $iteration.

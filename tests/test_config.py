@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 
 from playground.training import config as cfg
-from playground.training.config import DEFAULT, KNOBS, PRESETS, Config, from_query, needs_rebuild, to_query
+from playground.training.config import DEFAULT, KNOBS, PRESETS, Config
 from playground.training.trainer import Trainer
 
 
 def test_default_and_presets_are_valid_and_build():
-    cfg.validate(DEFAULT)
+    DEFAULT.validate()
     for preset in PRESETS.values():
         trainer = Trainer(preset.config)
         assert trainer.head_notice is None, preset.name
@@ -34,15 +34,15 @@ def test_url_round_trip_reproduces_the_config_exactly():
                     output="softmax", loss="squared_error", init="he", seed=1234, learning_rate=0.003,
                     optimizer="adam", beta1=0.8, batch_size=32, regularization="l2", regularization_rate=0.001,
                     dropout=0.25, speed=50, show_test=True, discretize=True, log_scale=True, data_seed=99)
-    query = to_query(config)
+    query = config.to_query()
     assert set(query) == {k.name for k in KNOBS}
-    parsed, notices = from_query(query)
+    parsed, notices = Config.from_query(query)
     assert notices == [] and parsed == config
 
 
 def test_same_url_gives_the_same_data_and_initial_network():
-    query = to_query(DEFAULT.with_changes(dataset="moons", seed=7, data_seed=3, noise=20))
-    first, second = Trainer(from_query(query)[0]), Trainer(from_query(query)[0])
+    query = DEFAULT.with_changes(dataset="moons", seed=7, data_seed=3, noise=20).to_query()
+    first, second = Trainer(Config.from_query(query)[0]), Trainer(Config.from_query(query)[0])
     assert (first.dataset.raw_train == second.dataset.raw_train).all()
     for a, b in zip(first.network.weights, second.network.weights):
         assert (a == b).all()
@@ -55,7 +55,7 @@ def test_same_url_gives_the_same_data_and_initial_network():
     ("optimizer", "lbfgs"), ("show_test", "maybe"), ("seed", "1" * 400), ("output", "relu"),
 ])
 def test_bad_url_values_fall_back_with_a_notice(name, text):
-    parsed, notices = from_query({name: text, "noise": "10"} if name != "noise" else {name: text})
+    parsed, notices = Config.from_query({name: text, "noise": "10"} if name != "noise" else {name: text})
     assert getattr(parsed, name) == getattr(DEFAULT, name)
     assert len(notices) == 1 and repr(name) in notices[0]
     if name != "noise":
@@ -63,26 +63,26 @@ def test_bad_url_values_fall_back_with_a_notice(name, text):
 
 
 def test_unknown_parameters_are_ignored_with_a_notice():
-    parsed, notices = from_query({"foo": "1", "seed": "5"})
+    parsed, notices = Config.from_query({"foo": "1", "seed": "5"})
     assert parsed == DEFAULT.with_changes(seed=5)
     assert notices == ["Ignored the unknown URL parameter 'foo'."]
 
 
 def test_a_preset_parameter_starts_from_that_preset_and_the_others_change_it():
-    parsed, notices = from_query({"preset": "hard_spiral", "seed": "7"})
+    parsed, notices = Config.from_query({"preset": "hard_spiral", "seed": "7"})
     assert notices == []
     assert parsed == PRESETS["hard_spiral"].config.with_changes(seed=7)
     assert parsed != DEFAULT.with_changes(seed=7)
 
 
 def test_an_unknown_preset_is_ignored_with_a_notice_naming_the_presets():
-    parsed, notices = from_query({"preset": "<b>nope</b>", "seed": "7"})
+    parsed, notices = Config.from_query({"preset": "<b>nope</b>", "seed": "7"})
     assert parsed == DEFAULT.with_changes(seed=7)
     assert len(notices) == 1 and "'<b>nope</b>'" in notices[0] and "hard_spiral" in notices[0]
 
 
 def test_repeated_parameters_use_the_last_value():
-    parsed, _ = from_query({"seed": ["1", "2"]})
+    parsed, _ = Config.from_query({"seed": ["1", "2"]})
     assert parsed.seed == 2
 
 
@@ -94,12 +94,12 @@ def test_with_changes_validates():
 
 
 def test_which_changes_need_a_rebuild():
-    assert needs_rebuild(DEFAULT, DEFAULT.with_changes(hidden_layers=(4,)))
-    assert needs_rebuild(DEFAULT, DEFAULT.with_changes(data_seed=1))
-    assert needs_rebuild(DEFAULT, DEFAULT.with_changes(init="zeros"))
+    assert Config.needs_rebuild(DEFAULT, DEFAULT.with_changes(hidden_layers=(4,)))
+    assert Config.needs_rebuild(DEFAULT, DEFAULT.with_changes(data_seed=1))
+    assert Config.needs_rebuild(DEFAULT, DEFAULT.with_changes(init="zeros"))
     for live in (dict(learning_rate=0.1), dict(optimizer="adam"), dict(regularization="l1"), dict(dropout=0.5),
                  dict(batch_size=30), dict(speed=100), dict(show_test=True)):
-        assert not needs_rebuild(DEFAULT, DEFAULT.with_changes(**live)), live
+        assert not Config.needs_rebuild(DEFAULT, DEFAULT.with_changes(**live)), live
 
 
 def test_per_layer_activations():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from playground.data.sequences import SEQUENCE_TASKS
-from playground.training.recurrent_settings import RecurrentSettings, defaults_for, needs_rebuild
+from playground.training.recurrent_settings import RecurrentSettings, defaults_for
 from playground.training.recurrent_trainer import (
     EXPLODED,
     MAX_SIDE_BY_SIDE_ITERATIONS,
@@ -150,7 +150,7 @@ def test_live_settings_apply_without_a_rebuild():
     trainer.step(2)
     new = trainer.settings.with_changes(learning_rate=0.05, clip_norm=0.0, truncation=3, optimizer="sgd",
                                         batch_size=2)
-    assert not needs_rebuild(trainer.settings, new)
+    assert not RecurrentSettings.needs_rebuild(trainer.settings, new)
     trainer.apply_settings(new)
     assert trainer.model.learning_rate == 0.05
     assert trainer.model.clip_norm is None and trainer.model.truncation == 3
@@ -236,14 +236,13 @@ def test_text_task_samples_and_reads_text():
 
 # -- the lab's settings in the URL ------------------------------------------------------------
 def test_url_round_trip_and_bad_values():
-    from playground.training.recurrent_settings import from_query, to_query
 
     settings = defaults_for("temporal_order", hidden_size=16, cell="rnn", learning_rate=0.003, clip_norm=0.5,
                             truncation=10, seed=4)
-    query = to_query(settings)
+    query = settings.to_query()
     assert all(key.startswith("rl_") for key in query)
-    assert from_query(query) == (settings, [])
-    read, notices = from_query({"rl_hidden_size": "banana", "rl_task": "sine", "rl_length": "9999",
+    assert RecurrentSettings.from_query(query) == (settings, [])
+    read, notices = RecurrentSettings.from_query({"rl_hidden_size": "banana", "rl_task": "sine", "rl_length": "9999",
                                 "rl_foo": "1", "dataset": "xor"})
     assert (read.task, read.hidden_size, read.length) == ("sine", 32, defaults_for("sine").length)
     assert len(notices) == 3 and "'rl_hidden_size'" in notices[0] and "'rl_foo'" in notices[2]

@@ -192,35 +192,12 @@ class Config(Settings):
 
 
 Config.check_knobs_match_fields()
-KNOB_BY_NAME: dict[str, Knob] = {k.name: k for k in KNOBS}
-REBUILD_FIELDS = Config.rebuild_fields()
 #: Knobs that change only what is shown, not the data, network or training.
 VIEW_FIELDS = frozenset(("speed", "show_test", "discretize", "log_scale", "x_axis", "y_axis"))
 DEFAULT = Config()
 #: The URL parameter naming a preset to start from (``?preset=hard_spiral``: a short link for
 #: a class); the other parameters of the URL change it.
 PRESET_PARAMETER = "preset"
-
-
-def validate(config: Config) -> Config:
-    """Check every field of ``config``; raise ValueError naming the first bad one."""
-    return config.validate()
-
-
-def needs_rebuild(old: Config, new: Config) -> bool:
-    """True when going from ``old`` to ``new`` changes data, features or architecture."""
-    return Config.needs_rebuild(old, new)
-
-
-def to_query(config: Config) -> dict[str, str]:
-    """Every setting as URL query parameters (seed included), in ``KNOBS`` order."""
-    return config.to_query()
-
-
-def from_query(params: Mapping[str, Any], base: Config = DEFAULT, ignore=()) -> tuple[Config, list[str]]:
-    """Read settings from URL query parameters; never raises (see ``Settings.from_query``)."""
-    return Config.from_query(params, base, ignore)
-
 
 
 # -------------------------------------------------------------------------- presets --
@@ -271,7 +248,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
 def matching_preset(config: Config) -> str | None:
     """The name of the preset ``config`` is, ignoring what only changes the view
     (:data:`VIEW_FIELDS`), or None for a set-up of the visitor's own."""
-    trained = [name for name in KNOB_BY_NAME if name not in VIEW_FIELDS]
+    trained = [knob.name for knob in KNOBS if knob.name not in VIEW_FIELDS]
     for name, preset in PRESETS.items():
         if all(getattr(config, field) == getattr(preset.config, field) for field in trained):
             return name

@@ -103,28 +103,6 @@ class RecurrentSettings(Settings):
 
 
 RecurrentSettings.check_knobs_match_fields()
-URL_PREFIX = RecurrentSettings.URL_PREFIX
-REBUILD_FIELDS = tuple(sorted(RecurrentSettings.rebuild_fields()))
-
-
-def validate(settings: RecurrentSettings) -> RecurrentSettings:
-    """Return ``settings`` unchanged if every field is allowed; otherwise raise ValueError."""
-    return settings.validate()
-
-
-def needs_rebuild(old: RecurrentSettings, new: RecurrentSettings) -> bool:
-    """True when the task, cell, size, T or seed changed: a new model and new data."""
-    return RecurrentSettings.needs_rebuild(old, new)
-
-
-def to_query(settings: RecurrentSettings) -> dict[str, str]:
-    """Every setting as URL query parameters ``rl_<field>``."""
-    return settings.to_query()
-
-
-def from_query(params, base: RecurrentSettings | None = None, ignore=()) -> tuple[RecurrentSettings, list[str]]:
-    """Read ``rl_`` parameters onto ``base`` (the defaults); never raises (``Settings.from_query``)."""
-    return RecurrentSettings.from_query(params, base, ignore)
 
 
 def defaults_for(task_name: str, **changes) -> RecurrentSettings:

@@ -35,7 +35,7 @@ from playground.engine.optimizers import make_optimizer
 from playground.engine.recurrent import CELLS, LSTM
 from playground.engine.sequence_model import SequenceModel
 from playground.training.history import History
-from playground.training.recurrent_settings import RecurrentSettings, needs_rebuild, validate
+from playground.training.recurrent_settings import RecurrentSettings
 
 VALIDATION_SIZE = 128
 VALIDATION_EVERY = 50
@@ -83,7 +83,7 @@ class RecurrentTrainer:
     """
 
     def __init__(self, settings: RecurrentSettings):
-        self.settings = validate(settings)
+        self.settings = settings.validate()
         self.task = settings.sequence_task
         self.model = SequenceModel.for_task(
             self.task, settings.cell, settings.hidden_size, seed=settings.seed, optimizer=settings.optimizer,
@@ -174,8 +174,8 @@ class RecurrentTrainer:
         A change of task, cell, hidden size, sequence length or seed raises ValueError: build
         a new trainer for it. Changing the optimizer starts it afresh (no moments carried over).
         """
-        validate(settings)
-        if needs_rebuild(self.settings, settings):
+        settings.validate()
+        if RecurrentSettings.needs_rebuild(self.settings, settings):
             raise ValueError("this change needs a new model: build a new RecurrentTrainer")
         model = self.model
         if settings.optimizer != self.settings.optimizer:
@@ -288,7 +288,7 @@ def train_side_by_side(settings: RecurrentSettings, iterations: int, *,
                          f"got {iterations!r}")
     deadline = None if max_seconds is None else time.perf_counter() + max_seconds
     chunk = math.ceil(iterations / SIDE_BY_SIDE_POINTS)
-    trainers = {cell: RecurrentTrainer(validate(replace(settings, cell=cell))) for cell in CELLS}
+    trainers = {cell: RecurrentTrainer(replace(settings, cell=cell).validate()) for cell in CELLS}
     target = 0
     while target < iterations:
         target = min(target + chunk, iterations)

@@ -23,7 +23,6 @@ from playground.engine.explain import StepExplanation, explain_step
 from playground.engine.losses import VALID_LOSSES
 from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
-from playground.training import config as config_module
 from playground.training.config import Config
 from playground.training.health import divergence_advice
 from playground.training.history import History, Snapshot, SnapshotStore
@@ -85,7 +84,7 @@ class Trainer:
     """
 
     def __init__(self, config: Config, dataset: Dataset | None = None):
-        self.config = config_module.validate(config)
+        self.config = config.validate()
         self.dataset = dataset if dataset is not None else dataset_for(config)
         data = self.dataset
         self.task = data.task
@@ -375,8 +374,8 @@ class Trainer:
         itself changes). A config that changes data, features or architecture raises
         ValueError: build a new Trainer for it.
         """
-        config_module.validate(config)
-        if config_module.needs_rebuild(self.config, config):
+        config.validate()
+        if Config.needs_rebuild(self.config, config):
             raise ValueError("this change needs a new network: build a new Trainer")
         if config.optimizer != self.config.optimizer:
             self.optimizer = make_optimizer(config.optimizer, config.learning_rate, **config.optimizer_settings())

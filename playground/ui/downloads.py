@@ -37,13 +37,13 @@ def model_json(trainer) -> str:
     network = copy.deepcopy(trainer.network)
     network.set_parameters(*trainer.parameters_for_raw_features())
     return model_to_json(network, classes=classes, feature_names=trainer.dataset.feature_names,
-                         config=cfg.to_query(trainer.config))
+                         config=trainer.config.to_query())
 
 
 def _config_for(loaded, current: cfg.Config) -> cfg.Config:
     """The set-up a loaded model needs: its own stored config, or one built from its network."""
     if loaded.config:
-        parsed, notices = cfg.from_query(loaded.config, base=current)
+        parsed, notices = cfg.Config.from_query(loaded.config, base=current)
         for notice in notices:
             session.add_notice(f"Model file: {notice}")
         return parsed

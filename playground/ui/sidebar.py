@@ -171,7 +171,7 @@ def network_settings(trainer) -> None:
     st.session_state[PER_LAYER_TOGGLE] = bool(config.layer_activations)
     per_layer = st.toggle("One activation per layer", key=PER_LAYER_TOGGLE, on_change=_per_layer_toggled)
     if per_layer and config.hidden_layers:
-        options = list(cfg.KNOB_BY_NAME["layer_activations"].options)
+        options = list(cfg.Config.knob("layer_activations").options)
         for layer, current in enumerate(config.activations, start=1):
             st.session_state[_layer_activation_key(layer)] = current
             st.selectbox(f"Hidden layer {layer}", options, key=_layer_activation_key(layer),
