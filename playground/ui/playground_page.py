@@ -320,7 +320,8 @@ def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update (→ or S)",
                           disabled=playing, shortcut="Right")
     epoch_clicked = epoch.button("Step epoch", key="step_epoch", width="stretch", disabled=playing,
-                                 help=f"One pass over the training data ({trainer.iterations_per_epoch} iterations)")
+                                 help=f"One pass over the training data ({trainer.iterations_per_epoch:,} "
+                                      f"iteration{'s' if trainer.iterations_per_epoch != 1 else ''})")
     reset.button("Reset", key="reset", width="stretch", help="The same seed gives the same initial network",
                  on_click=session.reset)
     with speed:

@@ -23,7 +23,7 @@ from playground.training.recurrent_trainer import (
     train_side_by_side,
 )
 from playground.training.verdict import beats_baseline, final_scores, side_by_side_verdict
-from playground.ui.classroom import apply_classroom_view, keyboard, presenter_toggle, share_panel
+from playground.ui.classroom import apply_classroom_view, hidden_groups, keyboard, presenter_toggle, share_panel
 from playground.ui.lesson_view import current_lesson, draw_lesson, lessons_menu
 from playground.ui.live_chart import live_chart
 from playground.ui.session import LAB as session
@@ -81,29 +81,41 @@ SAMPLE_LENGTH = 200
 
 
 def sidebar() -> None:
-    """Every setting of the lab, each widget built from its knob."""
+    """Every setting of the lab, each widget built from its knob; ``?hide=`` leaves groups out
+    (data: the task; network: the model; training: the rest)."""
     task = session.settings().sequence_task
+    hidden = hidden_groups(session)
     with st.sidebar:
         lessons_menu()
-        st.markdown("**Task**")
-        session.bind("task", "Task", format_func=lambda name: SEQUENCE_TASKS[name].label,
-                     label_visibility="collapsed")
-        st.caption(f"Baseline: {task.baseline_label}.")
-        session.bind("length", "Sequence length T")
-        st.markdown("**Model**")
-        session.bind("cell", "Cell", format_func=CELL_LABELS.get, horizontal=True)
-        session.bind("hidden_size", "Hidden units H")
-        st.markdown("**Training**")
-        session.bind("learning_rate", "Learning rate", format_func=lambda v: f"{v:g}")
-        session.bind("optimizer", "Optimizer", format_func=OPTIMIZER_LABELS.get, horizontal=True)
-        session.bind("clip_norm", "Clip gradients to norm", format_func=lambda v: "off" if v == 0 else f"{v:g}",
-                     help="All gradients together are scaled down to this global norm when larger.")
-        session.bind("truncation", "Truncate BPTT to k steps (0 = full)",
-                     help="Backpropagate through at most k time steps.")
-        session.bind("batch_size", "Batch size")
-        session.bind("seed", "Seed", help="The same seed gives the same initial model and the same batches.")
+        if "data" not in hidden:
+            _task_settings(task)
+        if "network" not in hidden:
+            st.markdown("**Model**")
+            session.bind("cell", "Cell", format_func=CELL_LABELS.get, horizontal=True)
+            session.bind("hidden_size", "Hidden units H")
+        if "training" not in hidden:
+            _training_settings()
         presenter_toggle(session)
         share_panel(session, "recurrent")
+
+
+def _task_settings(task) -> None:
+    st.markdown("**Task**")
+    session.bind("task", "Task", format_func=lambda name: SEQUENCE_TASKS[name].label, label_visibility="collapsed")
+    st.caption(f"Baseline: {task.baseline_label}.")
+    session.bind("length", "Sequence length T")
+
+
+def _training_settings() -> None:
+    st.markdown("**Training**")
+    session.bind("learning_rate", "Learning rate", format_func=lambda v: f"{v:g}")
+    session.bind("optimizer", "Optimizer", format_func=OPTIMIZER_LABELS.get, horizontal=True)
+    session.bind("clip_norm", "Clip gradients to norm", format_func=lambda v: "off" if v == 0 else f"{v:g}",
+                 help="All gradients together are scaled down to this global norm when larger.")
+    session.bind("truncation", "Truncate BPTT to k steps (0 = full)",
+                 help="Backpropagate through at most k time steps.")
+    session.bind("batch_size", "Batch size")
+    session.bind("seed", "Seed", help="The same seed gives the same initial model and the same batches.")
 
 
 def build_trainer(settings: RecurrentSettings) -> RecurrentTrainer | None:

@@ -237,3 +237,13 @@ def test_each_task_brings_its_own_default_side_by_side_length():
     at.number_input(key="rl_side_iterations").set_value(7).run()
     at.selectbox(key="rl_w_task").set_value("adding").run()
     assert at.number_input(key="rl_side_iterations").value == SIDE_BY_SIDE_DEFAULT_ITERATIONS["adding"]
+
+
+def test_hide_leaves_the_named_groups_out_of_the_labs_sidebar():
+    at = AppTest.from_function(_lab, default_timeout=60)
+    at.query_params = {"hide": "data,training"}
+    at.run()
+    assert not at.exception, at.exception
+    keys = {w.key for w in (*at.selectbox, *at.radio, *at.slider, *at.select_slider, *at.number_input)}
+    assert "rl_w_cell" in keys and "rl_w_hidden_size" in keys
+    assert not keys & {"rl_w_task", "rl_w_length", "rl_w_learning_rate", "rl_w_batch_size", "rl_w_seed"}
