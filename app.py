@@ -9,7 +9,7 @@ from playground.ui.recurrent_page import page as recurrent_page
 # so a second thread costs more in hand-offs than it gains (docs/performance.md).
 threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 navigation = st.navigation([
     st.Page(playground_page, title="Playground", icon=":material/hub:", url_path="playground", default=True),
     st.Page(recurrent_page, title="Recurrent lab", icon=":material/replay:", url_path="recurrent"),
