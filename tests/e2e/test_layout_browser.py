@@ -119,8 +119,9 @@ def test_a_phone_gets_a_folded_sidebar_and_no_sideways_scrolling(browser, server
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390
         assert tab.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= 390
         # The toolbar's four buttons share one row; the counters sit three a row.
-        tops = {tab.evaluate(BOX, f".st-key-{key} button")["y"] for key in ("play", "step", "step_epoch", "reset")}
-        assert max(tops) - min(tops) < 10, tops
+        bottoms = [box["y"] + box["height"] for box in
+                   (tab.evaluate(BOX, f".st-key-{key}") for key in ("play", "step", "step_epoch", "reset"))]
+        assert max(bottoms) - min(bottoms) < 10, bottoms
         counter_rows = {round(box["y"]) for box in tab.locator("[data-testid='stMetric']").evaluate_all(
             "(elements) => elements.map(e => e.getBoundingClientRect())")}
         assert len(counter_rows) == 2, counter_rows
