@@ -10,7 +10,7 @@ from playground.ui.recurrent_page import page as recurrent_page
 # so a second thread costs more in hand-offs than it gains (docs/performance.md).
 threadpool_limits(limits=1, user_api="blas")
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 PAGES.update({
     "playground": st.Page(playground_page, title="Playground", icon=":material/hub:", url_path="playground",
                           default=True),

@@ -81,8 +81,8 @@ MEASUREMENTS_PER_FRAME = 25
 DIAGRAM_HEIGHT = 360
 #: Most hidden layers that get their own +/- buttons above the diagram.
 PER_LAYER_BUTTONS = 3
-REGIONS_HEIGHT = 256
-CURVES_HEIGHT = 250
+REGIONS_HEIGHT = 240
+CURVES_HEIGHT = 248
 
 
 # -- the trainer -------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def architecture_controls() -> None:
     layers = session.settings().hidden_layers
     many = len(layers) > PER_LAYER_BUTTONS
     columns = st.container(key="architecture").columns(
-        [1.4] + ([2.6] if many else [1.6] * max(len(layers), 1)), vertical_alignment="center", gap="small")
+        [1.7] + ([2.6] if many else [1.5] * max(len(layers), 1)), vertical_alignment="center", gap="small")
     with columns[0]:
         minus, label, plus = st.columns([1, 1.7, 1], gap=None, vertical_alignment="center")
         minus.button("−", key="layers_minus", on_click=_change_layers, args=(-1,), disabled=not layers,

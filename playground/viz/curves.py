@@ -40,7 +40,7 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
             ))
     axis_title = dict(text="iteration", standoff=2)
     layout = dict(
-        height=height, margin=dict(l=40 * scale, r=10, t=20 * scale, b=28 * scale), uirevision="curves",
+        height=height, margin=dict(l=40 * scale, r=10, t=18 * scale, b=28 * scale), uirevision="curves",
         font=dict(size=12 * scale),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=False,
