@@ -336,13 +336,7 @@ PAGE_NOTICES = "page_notices"
 def keep_notices() -> None:
     """Good news as toasts now; warnings kept for the training view to show below the diagram
     until the next full run (a fragment rerun keeps them, as the page's own elements are kept)."""
-    warnings = []
-    for text, good_news in session.take_notices():
-        if good_news:
-            st.toast(text)
-        else:
-            warnings.append(text)
-    st.session_state[PAGE_NOTICES] = warnings
+    st.session_state[PAGE_NOTICES] = session.toast_good_news()
 
 
 def training_view() -> None:

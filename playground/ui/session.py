@@ -130,9 +130,20 @@ class PageSession(Generic[S]):
         st.session_state[self.notices_key] = []
         return notices
 
-    def show_notices(self) -> None:
+    def toast_good_news(self) -> list[str]:
+        """Show the pending good news as toasts; return the pending warnings (both emptied)."""
+        warnings = []
         for notice, good_news in self.take_notices():
-            st.toast(notice) if good_news else st.warning(notice)
+            if good_news:
+                st.toast(notice)
+            else:
+                warnings.append(notice)
+        return warnings
+
+    def show_notices(self) -> None:
+        """The pending notices here: good news as toasts, warnings as warnings."""
+        for warning in self.toast_good_news():
+            st.warning(warning)
 
     # -- widgets ------------------------------------------------------------------------------------
     def widget_key(self, field: str) -> str:

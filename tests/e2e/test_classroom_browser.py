@@ -55,7 +55,7 @@ def test_the_presenter_view_is_light_large_and_fits_the_screen(browser, server_u
         assert normal.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor") != background
         # The sidebar is folded and the core view needs no scrolling.
         present.wait_for_timeout(1_000)
-        assert present.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
+        assert present.locator("[data-testid='stSidebar'][data-collapsed='true']").count() == 1
         assert present.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= 720
         # The charts' text follows the light theme: dark axis labels on the regions chart.
         fill = present.evaluate("getComputedStyle(document.querySelector('.st-key-regions_chart .xtick text')).fill")
