@@ -102,7 +102,7 @@ def test_space_plays_and_pauses_right_and_s_step_r_resets(browser, server_url):
         tab.evaluate("document.activeElement.blur()")        # focus off the input
         tab.keyboard.press("r")
         wait_for(tab, lambda n: n == 0, "R should reset")
-        wait_idle(tab)
+        wait_idle(tab, 90_000)      # R also asks Streamlit for a rerun: two runs back to back
         tab.keyboard.press("Space")
         tab.locator(".st-key-pause button", has_text="Pause").wait_for(timeout=15_000)
         playing = wait_for(tab, lambda n: n > 0, "Space should play")
