@@ -143,8 +143,9 @@ def server_rerun(name: str, config: cfg.Config) -> float:
 # live chart drew a new frame. Returns milliseconds.
 STEP_LATENCY = """
 async () => {
-  const charts = () => Array.from(document.querySelectorAll('.np-live-chart'))
-    .map(d => Number(d.dataset.framesDrawn || 0));
+  // The confusion matrix is left out: it is redrawn only when a count changed.
+  const charts = () => ['network_chart', 'regions_chart', 'curves_chart']
+    .map(key => Number(document.querySelector(`.st-key-${key} .np-live-chart`)?.dataset.framesDrawn || 0));
   const iteration = () => {
     for (const m of document.querySelectorAll('[data-testid=stMetric]')) {
       if (m.querySelector('[data-testid=stMetricLabel]')?.innerText.trim() === 'Iteration')
@@ -152,7 +153,7 @@ async () => {
     }
     return null;
   };
-  const button = Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim() === 'Step');
+  const button = Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim().split('\\n')[0] === 'Step');  // "Step\\n\\n→": its shortcut's hint
   const before = charts(), itBefore = iteration();
   const start = performance.now();
   button.click();
