@@ -153,7 +153,9 @@ async () => {
     }
     return null;
   };
-  const button = Array.from(document.querySelectorAll('button')).find(b => b.innerText.trim().split('\\n')[0] === 'Step');  // "Step\\n\\n→": its shortcut's hint
+  // The button reads "Step\\n\\n→": its label, then its shortcut's hint.
+  const button = Array.from(document.querySelectorAll('button'))
+    .find(b => b.innerText.trim().split('\\n')[0] === 'Step');
   const before = charts(), itBefore = iteration();
   const start = performance.now();
   button.click();

@@ -14,8 +14,8 @@ For each K it starts (or, with ``--url``, uses) the server, opens K browser sess
   ``--url``, of the processes given by ``--pid``), and its resident memory (RSS);
 * each player's iterations/s (from the Iteration counter) and region frames/s (new pictures
   the decision-regions chart drew, its ``data-frames-drawn``), as median and minimum over players;
-* one extra visitor's Step latency meanwhile (click to counter and every chart updated,
-  median and worst of ``--steps``);
+* then, while they go on playing, one extra visitor's Step latency (click to counter and
+  every chart updated, median and worst of ``--steps``), after the window measured above;
 * the browsers' own CPU (all Chromium processes), because on a small machine the browsers,
   not the server, can be what limits the players.
 
@@ -133,10 +133,11 @@ def one_load(browser, url: str, server: list[psutil.Process], players: int, args
         browser_cpu.start()
         for _, page in sessions:
             start_sampler(page, args.seconds)
-        steps = step_latencies(browser, url, args.steps) if args.steps else []
         results = [read_sampler(page, args.seconds) for _, page in sessions]
         cores, browser_cores = server_cpu.cores(), browser_cpu.cores()
         memory = rss_mb(server)
+        # After the players' window, so that its figures are the players' alone.
+        steps = step_latencies(browser, url, args.steps) if args.steps else []
         for _, page in sessions:
             button(page, "Pause").click()
     finally:

@@ -56,15 +56,20 @@ from playground.ui.training_view import (
     train_ahead,
 )
 from playground.viz.curves import curves_alt_text, curves_figure
-from playground.viz.network_diagram import layer_names, network_alt_text, network_figure
-from playground.viz.regions import plane_view, points_figure, regions_alt_text, regions_figure
+from playground.viz.network_diagram import layer_names, network_alt_text, network_frame
+from playground.viz.regions import plane_view, points_figure, regions_alt_text, regions_frame
 
-FRAME_SECONDS = 0.48
+#: A playing rerun every FRAME_SECONDS, making FRAMES_PER_RUN frames. A rerun's own cost (the
+#: toolbar, counters and charts sent again: about 40 ms of the server, and the browser's render)
+#: is paid once a second this way, not twice, which cut a player's server cost by a third; the
+#: counters and curves move once a second, the regions and the diagram 20 times
+#: (docs/performance.md).
+FRAME_SECONDS = 0.96
 #: One click of Step epoch trains for at most this long (a shared server; docs/design.md).
 STEP_SECONDS = 10.0
-FRAMES_PER_RUN = 10
+FRAMES_PER_RUN = 20
 #: The diagram is redrawn every this many frames (it costs the browser more than the regions).
-DIAGRAM_EVERY = 2
+DIAGRAM_EVERY = 3
 #: Most wall time spent training per frame, so that even the fastest speed keeps >= 10 frames/s.
 FRAME_TRAINING_SECONDS = 0.05
 #: Share of FRAME_SECONDS that one playing rerun may spend training and drawing: a little
@@ -275,9 +280,9 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
                          max_seconds=FRAME_TRAINING_SECONDS)
         last = frame == n_frames - 1 or trainer.diverged or (advance and time.perf_counter() > deadline)
         if last or frame % DIAGRAM_EVERY == DIAGRAM_EVERY - 1:
-            diagrams.append(network_figure(trainer, height=DIAGRAM_HEIGHT, hover=not advance, scale=scale,
+            diagrams.append(network_frame(trainer, height=DIAGRAM_HEIGHT, hover=not advance, scale=scale,
                                            colour_links=None if advance else link_colouring(trainer)))
-        regions.append(regions_figure(trainer, show_test=config.show_test, discretize=config.discretize,
+        regions.append(regions_frame(trainer, show_test=config.show_test, discretize=config.discretize,
                                       x_axis=config.x_axis, y_axis=config.y_axis, height=REGIONS_HEIGHT,
                                       points=False, scale=scale))
         if last:

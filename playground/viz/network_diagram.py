@@ -35,7 +35,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.viz.colors import DIVERGING, LEVELS, NEGATIVE, POSITIVE, quantize, quantized_colorscale
-from playground.viz.figure import fast_figure
+from playground.viz.figure import as_figure, figure_dict
 from playground.viz.labels import short_label
 from playground.viz.model import TrainedModel
 from playground.viz.regions import grid_inputs, plane_view
@@ -244,6 +244,13 @@ def _link_colorbar(values: list[np.ndarray], label: str) -> tuple[dict, tuple[fl
 
 def network_figure(model: TrainedModel, *, height: int = 360, pictures: bool | None = None, hover: bool = True,
                    colour_links: tuple[str, list[np.ndarray]] | None = None, scale: float = 1.0) -> go.Figure:
+    """``network_frame`` as a ``go.Figure``."""
+    return as_figure(network_frame(model, height=height, pictures=pictures, hover=hover, colour_links=colour_links,
+                                   scale=scale))
+
+
+def network_frame(model: TrainedModel, *, height: int = 360, pictures: bool | None = None, hover: bool = True,
+                  colour_links: tuple[str, list[np.ndarray]] | None = None, scale: float = 1.0) -> dict:
     """The diagram of ``model.network`` with its current weights and biases.
 
     ``pictures`` None draws neuron pictures when the data is 2-D and no layer has more
@@ -334,7 +341,7 @@ def network_figure(model: TrainedModel, *, height: int = 360, pictures: bool | N
     )
     if pictures:
         layout["yaxis"]["scaleanchor"] = "x"
-    return fast_figure(traces, layout)
+    return figure_dict(traces, layout)
 
 
 def network_alt_text(network, feature_names: list[str]) -> str:

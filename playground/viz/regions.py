@@ -33,7 +33,7 @@ from playground.viz.colors import (
     quantize,
     quantized_colorscale,
 )
-from playground.viz.figure import fast_figure
+from playground.viz.figure import as_figure, fast_figure, figure_dict
 from playground.viz.model import TrainedModel
 from playground.viz.output_curve import curve_traces, point_heights, value_axis
 
@@ -188,11 +188,20 @@ def regions_figure(model: TrainedModel, *, show_test: bool = False, discretize: 
     ``points`` False leaves the points out: the live chart draws them once as an overlay
     (``points_figure``) instead of in every frame.
     """
+    return as_figure(regions_frame(model, show_test=show_test, discretize=discretize, x_axis=x_axis,
+                                   y_axis=y_axis, resolution=resolution, height=height, points=points,
+                                   scale=scale))
+
+
+def regions_frame(model: TrainedModel, *, show_test: bool = False, discretize: bool = False, x_axis: int = 0,
+                  y_axis: int = 1, resolution: int = RESOLUTION, height: int = 360,
+                  points: bool = True, scale: float = 1.0) -> dict:
+    """``regions_figure`` as a plain ``figure_dict``: a playing frame for the live chart."""
     view = plane_view(model.dataset, x_axis, y_axis)
     if view.one_input:
         curves = curve_traces(model, view.x_range, view.held, discretize)
         traces = [*curves, *_point_traces(model, view, show_test, scale)] if points else curves
-        return fast_figure(traces, _layout(model, view, height, show_test, scale=scale))
+        return figure_dict(traces, _layout(model, view, height, show_test, scale=scale))
     resolution = grid_resolution(model.network, resolution)
     xs, ys, raw = grid_inputs(view, resolution)
     values = region_values(model, raw, discretize).reshape(resolution, resolution)
@@ -202,7 +211,7 @@ def regions_figure(model: TrainedModel, *, show_test: bool = False, discretize: 
                    hoverinfo="none", z=quantize(values, colours["zmin"], colours["zmax"]),
                    colorscale=quantized_colorscale(colours["colorscale"]), zmin=0, zmax=LEVELS)
     traces = [heatmap, *_point_traces(model, view, show_test, scale)] if points else [heatmap]
-    return fast_figure(traces, _layout(model, view, height, show_test, scale=scale))
+    return figure_dict(traces, _layout(model, view, height, show_test, scale=scale))
 
 
 def points_figure(model: TrainedModel, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,

@@ -1,0 +1,1 @@
+"""Scripts that print what the app and its engine cost (run by hand; not part of the tests)."""
