@@ -85,14 +85,13 @@ def presenter_toggle(session: PageSession) -> None:
 
 
 def apply_classroom_view(session: PageSession) -> None:
-    """Call once at the top of a page: the presenter view's style and folded sidebar, and a
-    notice for a ``present`` value that is not understood."""
+    """Call once at the top of a page: the presenter view's style, and a notice for a
+    ``present`` value that is not understood. (``app.py`` folds the sidebar: ``presenting``.)"""
     value = st.query_params.get(PRESENT)
     if value is not None and value.strip().lower() not in _TRUE + _FALSE:
         _notice_once(session, PRESENT, value, f"“present={value}” is not understood: present=1 opens the "
                      "presenter view. The page is shown as usual.")
     if presenting():
-        st.set_page_config(initial_sidebar_state="collapsed")
         st.html(f"<style>{PRESENTER_CSS.read_text(encoding='utf-8')}</style>")
 
 

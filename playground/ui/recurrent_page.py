@@ -23,7 +23,14 @@ from playground.training.recurrent_trainer import (
     train_side_by_side,
 )
 from playground.training.verdict import beats_baseline, final_scores, side_by_side_verdict
-from playground.ui.classroom import apply_classroom_view, hidden_groups, keyboard, presenter_toggle, share_panel
+from playground.ui.classroom import (
+    apply_classroom_view,
+    chart_scale,
+    hidden_groups,
+    keyboard,
+    presenter_toggle,
+    share_panel,
+)
 from playground.ui.lesson_view import current_lesson, draw_lesson, lessons_menu
 from playground.ui.live_chart import live_chart
 from playground.ui.session import LAB as session
@@ -183,17 +190,18 @@ def _frames(trainer: RecurrentTrainer, n_frames: int, iterations: int, seconds: 
     last frame's view of the shown sequence."""
     frames: dict[str, list] = {"loss": [], "flow": [], "states": [], "prediction": []}
     task = trainer.task
+    scale = chart_scale()
     start = time.perf_counter()
     for made in range(1, n_frames + 1):
         if iterations:
             trainer.step(iterations, max_seconds=seconds)
         view = trainer.inspect(0)
         frames["loss"].append(views.loss_figure(trainer.history, trainer.validation, task,
-                                                height=LOSS_HEIGHT))
+                                                height=LOSS_HEIGHT, scale=scale))
         frames["flow"].append(views.gradient_flow_figure(
-            _flows(trainer), truncation=trainer.settings.truncation, height=FLOW_HEIGHT))
-        frames["states"].append(views.states_figure(view, task, height=STATES_HEIGHT))
-        frames["prediction"].append(views.prediction_figure(view, task, height=PREDICTION_HEIGHT))
+            _flows(trainer), truncation=trainer.settings.truncation, height=FLOW_HEIGHT, scale=scale))
+        frames["states"].append(views.states_figure(view, task, height=STATES_HEIGHT, scale=scale))
+        frames["prediction"].append(views.prediction_figure(view, task, height=PREDICTION_HEIGHT, scale=scale))
         if trainer.diverged:
             break
         if budget is not None and made >= at_least and (time.perf_counter() - start) * (made + 1) / made > budget:
@@ -318,7 +326,8 @@ def side_by_side_result(result) -> None:
     for cell, run in result.trainers.items():
         if run.diverged:
             st.error(f"{views.CELL_NAMES[cell]}: {run.diverged}")
-    st.plotly_chart(views.side_by_side_figure(result, task, height=SIDE_BY_SIDE_HEIGHT), key="rl_side_chart",
+    st.plotly_chart(views.side_by_side_figure(result, task, height=SIDE_BY_SIDE_HEIGHT, scale=chart_scale()),
+                    key="rl_side_chart",
                     config={"displayModeBar": False})
     st.caption(views.side_by_side_alt_text(result, task))
     scores = final_scores(result)

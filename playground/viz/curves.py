@@ -11,10 +11,11 @@ from playground.viz.figure import fast_figure, float32_or_gap
 
 TRAIN_COLOR = "#3b82c4"     # readable on light and dark backgrounds
 TEST_COLOR = "#f59322"
-#: The legend, written into the loss panel's title (a legend box would cover the small panels).
-KEY = (f"<span style='color:{TRAIN_COLOR}'>━ training</span>  "
-       f"<span style='color:{TEST_COLOR}'>┅ test</span>")
-
+#: The x axes' title and the legend in one line under both panels: a legend box would cover the
+#: small panels, and beside the loss panel's title it ran into the other title when the chart was
+#: narrow (the presenter view with a lesson box).
+BOTTOM_LINE = (f"iteration    <span style='color:{TRAIN_COLOR}'>━ training</span>  "
+               f"<span style='color:{TEST_COLOR}'>┅ test</span>")
 
 
 def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250,
@@ -38,19 +39,21 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
                 legendgroup=part,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",
             ))
-    axis_title = dict(text="iteration", standoff=2)
     layout = dict(
-        height=height, margin=dict(l=40 * scale, r=10, t=18 * scale, b=28 * scale), uirevision="curves",
+        height=height, margin=dict(l=40 * scale, r=10, t=17 * scale, b=31 * scale), uirevision="curves",
         font=dict(size=12 * scale),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=False,
-        xaxis1=dict(domain=[0, 0.44], title=axis_title, rangemode="tozero", anchor="y1"),
-        xaxis2=dict(domain=[0.56, 1], title=axis_title, rangemode="tozero", anchor="y2"),
+        xaxis1=dict(domain=[0, 0.44], rangemode="tozero", anchor="y1"),
+        xaxis2=dict(domain=[0.56, 1], rangemode="tozero", anchor="y2"),
         yaxis1=dict(type="log" if log_scale else "linear", anchor="x1"),
         yaxis2=dict(anchor="x2", **(dict(range=[0, 1.02], tickformat=".0%") if task == "classification" else {})),
-        annotations=[dict(text=text, x=x, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
-                          showarrow=False, font=dict(size=14 * scale))
-                     for text, x in ((f"Loss {KEY}", 0), (score_title, 0.56))],
+        annotations=[*(dict(text=text, x=x, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
+                            showarrow=False, font=dict(size=14 * scale))
+                       for text, x in (("Loss", 0), (score_title, 0.56))),
+                     # under the tick labels, in the bottom margin
+                     dict(text=BOTTOM_LINE, x=0.5, xref="paper", xanchor="center", y=0, yref="paper",
+                          yanchor="top", yshift=-15 * scale, showarrow=False, font=dict(size=11 * scale))],
     )
     return fast_figure(traces, layout)
 

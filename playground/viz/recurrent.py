@@ -101,14 +101,43 @@ def _merged(layout: dict, *parts: dict) -> dict:
 
 
 def _figure(traces: Sequence[dict], layout: dict, height: int, revision: str, *,
-            margin: dict | None = None) -> go.Figure:
+            margin: dict | None = None, scale: float = 1.0) -> go.Figure:
     """The finished figure: transparent, ``height`` px, annotations at ``ANNOTATION_SIZE`` px
-    unless they set their own size."""
+    unless they set their own size; ``scale`` (the presenter view) enlarges it (``_enlarged``)."""
     for annotation in layout.get("annotations", []):
         annotation["font"] = {"size": ANNOTATION_SIZE, **annotation.get("font", {})}
     layout = dict(layout, height=height, margin=margin or dict(l=48, r=12, t=30, b=34), uirevision=revision,
                   paper_bgcolor=TRANSPARENT, plot_bgcolor=TRANSPARENT)
+    if scale != 1.0:
+        traces, layout = _enlarged(traces, layout, scale)
     return fast_figure(traces, layout)
+
+
+#: Plotly's default text size (px), which the presenter view enlarges like every other size.
+BASE_FONT = 12
+#: The keys whose numbers are sizes in px, wherever they appear in a trace or the layout: text
+#: and marker sizes, line widths, colour-bar thickness, and the margins.
+_SIZES = {"size", "width", "thickness", "arrowwidth", "l", "r", "t", "b", "standoff", "xshift", "yshift"}
+
+
+def _enlarged(traces: Sequence[dict], layout: dict, scale: float) -> tuple[list[dict], dict]:
+    """Copies of ``traces`` and ``layout`` with every size in px multiplied by ``scale``: text,
+    lines, markers, colour bars and margins (the presenter view's larger, thicker drawing).
+    The lab's figures are written by hand in many small parts, so they are enlarged here, once,
+    rather than each part taking a ``scale``."""
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if key in _SIZES:           # a size, or one size per point (a marker's sizes)
+            if isinstance(value, list | np.ndarray):
+                return [item * scale for item in value]
+            return value * scale if isinstance(value, int | float) and not isinstance(value, bool) else value
+        if isinstance(value, list) and key not in ("x", "y", "z", "text", "customdata"):
+            return [walk(item) for item in value]
+        return value
+    layout = walk(layout)
+    layout["font"] = {"size": BASE_FONT * scale, **layout.get("font", {})}
+    return [walk(trace) for trace in traces], layout
 
 
 def _is_classification(task: SequenceTask) -> bool:
@@ -218,7 +247,8 @@ def _loss_axes(task: SequenceTask, classification: bool, losses: Sequence[np.nda
     return _merged({}, *parts)
 
 
-def loss_figure(history: History, validation: History, task: SequenceTask, *, height: int = 230) -> go.Figure:
+def loss_figure(history: History, validation: History, task: SequenceTask, *, height: int = 230,
+                scale: float = 1.0) -> go.Figure:
     """Training loss (every iteration) and validation loss, with the task's baseline.
 
     Classification tasks get a second panel of validation accuracy (temporal order: with
@@ -234,7 +264,7 @@ def loss_figure(history: History, validation: History, task: SequenceTask, *, he
     layout = _merged(_panels([1] * len(titles), spacing=0.12, titles=titles),
                      _loss_axes(task, classification, [t["y"] for t in traces[:2]]),
                      dict(legend=dict(orientation="h", x=0, y=-0.22, yanchor="top")))
-    return _figure(traces, layout, height, "recurrent-loss")
+    return _figure(traces, layout, height, "recurrent-loss", scale=scale)
 
 
 def loss_alt_text(history: History, validation: History, task: SequenceTask) -> str:
@@ -323,7 +353,7 @@ _PREDICTIONS = {"sine": (_sine_prediction, "Next value: target and prediction", 
                 "text": (_text_prediction, "P(the true next character); blue: top guess", None)}
 
 
-def prediction_figure(view, task: SequenceTask, *, height: int = 260) -> go.Figure:
+def prediction_figure(view, task: SequenceTask, *, height: int = 260, scale: float = 1.0) -> go.Figure:
     """What the model answers on one validation sequence ``view`` (a ``SequenceView``)."""
     draw, left_title, right_title = _PREDICTIONS[task.name]
     if right_title:
@@ -335,7 +365,7 @@ def prediction_figure(view, task: SequenceTask, *, height: int = 260) -> go.Figu
         layout = _merged(layout, dict(xaxis=dict(title=TIME_AXIS_TITLE)))
     layout = _merged(layout, parts, dict(showlegend=task.name == "sine", bargap=0.15,
                                          legend=dict(orientation="h", x=0, y=-0.25, yanchor="top")))
-    return _figure(traces, layout, height, "recurrent-prediction")
+    return _figure(traces, layout, height, "recurrent-prediction", scale=scale)
 
 
 def _visible(character: str) -> str:
@@ -363,7 +393,7 @@ def _marks(marks: list[tuple[int, str]]) -> dict:
                           font=dict(color=MARK_COLOR)) for t, label in marks if label])
 
 
-def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
+def states_figure(view, task: SequenceTask, *, height: int = 300, scale: float = 1.0) -> go.Figure:
     """Heatmaps, unit by time step: hidden state h_t; for the LSTM also c_t and the gates.
 
     Rows (LSTM): h_t in [-1, 1]; c_t (orange negative, blue positive, range symmetric);
@@ -407,7 +437,7 @@ def states_figure(view, task: SequenceTask, *, height: int = 300) -> go.Figure:
             colorbar, len=3.0 / rows, y=3.0 / rows, tickvals=[0, 0.5, 1], ticktext=["0 closed", "0.5", "1 open"]))
     layout = _merged(layout, _marks(_mark_labels(view, task)))
     return _figure(traces, layout, height, "recurrent-states",
-                   margin=dict(l=84 if rows > 1 else 48, r=60 if rows > 1 else 30, t=22, b=34))
+                   margin=dict(l=84 if rows > 1 else 48, r=60 if rows > 1 else 30, t=22, b=34), scale=scale)
 
 
 def states_alt_text(view, task: SequenceTask) -> str:
@@ -452,7 +482,7 @@ def _flow_traces(flows: Mapping[str, np.ndarray | None], *, panel: int, colors: 
 
 
 def gradient_flow_figure(flows: Mapping[str, np.ndarray | None], *, truncation: int = 0,
-                         height: int = 230) -> go.Figure:
+                         height: int = 230, scale: float = 1.0) -> go.Figure:
     """The size of the gradient reaching each time step, relative to the last step (log axis).
 
     ``flows`` maps a line's name to the (T,) norms |dL/dh_t| of the last backward pass
@@ -473,7 +503,7 @@ def gradient_flow_figure(flows: Mapping[str, np.ndarray | None], *, truncation: 
     if not lengths:
         layout["annotations"].append(dict(text="Step once to see the gradient flow", x=0.5, y=0.5, xref="paper",
                                           yref="paper", showarrow=False))
-    return _figure(traces, layout, height, "recurrent-flow")
+    return _figure(traces, layout, height, "recurrent-flow", scale=scale)
 
 
 def _truncated(length: int, truncation: int, *, panel: int) -> dict:
@@ -558,7 +588,7 @@ def unrolled_figure(cell: str, *, many_to_many: bool = False, height: int = 260)
 
 
 # -- RNN and LSTM side by side ------------------------------------------------------------------------
-def side_by_side_figure(result, task: SequenceTask, *, height: int = 300) -> go.Figure:
+def side_by_side_figure(result, task: SequenceTask, *, height: int = 300, scale: float = 1.0) -> go.Figure:
     """Losses (and accuracies) of the RNN and the LSTM together, then their gradient flows.
 
     ``result`` is a ``playground.training.recurrent_trainer.SideBySide``: both models saw the same
@@ -586,7 +616,7 @@ def side_by_side_figure(result, task: SequenceTask, *, height: int = 300) -> go.
                      dict(legend=dict(orientation="h", x=0, y=-0.2, yanchor="top")))
     if result.settings.truncation and result.settings.truncation < result.settings.length:
         layout = _merged(layout, _truncated(result.settings.length, result.settings.truncation, panel=flow_panel))
-    return _figure(traces + flow_traces, layout, height, "recurrent-side-by-side")
+    return _figure(traces + flow_traces, layout, height, "recurrent-side-by-side", scale=scale)
 
 
 def side_by_side_alt_text(result, task: SequenceTask) -> str:

@@ -167,3 +167,29 @@ def test_a_lesson_url_loads_its_set_up_on_the_page_and_an_unknown_one_gives_the_
     assert not at.exception, at.exception
     assert any("no_such_lesson" in w.value for w in at.warning)
     assert at.session_state["settings"].seed == 3 and not any(r.label.startswith("With four") for r in at.radio)
+
+
+def test_on_the_page_answering_and_playing_shows_the_reveal():
+    """The whole page: ``?lesson=hidden_layer``, answer, Play; every run of the page is one playing
+    rerun (AppTest has no timer: ``run()`` stands for the fragment's next tick)."""
+    from pathlib import Path
+
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.query_params = {"lesson": "hidden_layer"}
+    at.run()
+    at.radio(key=LESSON_ANSWER_PREFIX + "hidden_layer").set_value(2).run()
+    assert not at.success                                   # no reveal before training
+    at.button(key="play").click().run()
+    for _ in range(100):                                    # 20 frames a rerun: 1,000 iterations in 50
+        if at.success:
+            break
+        at.run()
+        assert not at.exception, at.exception
+    trainer = at.session_state["trainer"]
+    assert at.success, f"no reveal after {trainer.iteration} iterations"
+    accuracy = trainer.metrics["test_accuracy"]
+    assert accuracy >= 0.95 and trainer.iteration <= 1000 + 20
+    assert at.success[0].value.startswith("Test accuracy reached ")
+    assert "Your prediction: “95 % or more”. That is what happened." in markdown(at)
+    assert at.session_state["playing"]                      # the lesson does not stop the play

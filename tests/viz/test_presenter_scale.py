@@ -60,3 +60,46 @@ def test_the_curves_scale_lines_markers_and_text(trainer):
     assert big.layout.font.size == pytest.approx(SCALE * 12)
     assert [a.font.size for a in big.layout.annotations] == pytest.approx(
         [SCALE * a.font.size for a in normal.layout.annotations])
+
+
+def _sizes(node, key=None):
+    """Every (path, number) under a size key of a figure's dict: what the presenter view enlarges."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from ((f"{k}.{path}", n) for path, n in _sizes(v, k))
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            yield from ((f"{i}.{path}", n) for path, n in _sizes(item, key))
+    elif key in ("size", "width", "thickness", "l", "r", "t", "b") and isinstance(node, int | float):
+        yield "", node
+
+
+@pytest.mark.parametrize("task", ["adding", "temporal_order", "sine"])
+def test_the_labs_live_charts_scale_every_size_and_move_nothing(task):
+    from playground.data.sequences import SEQUENCE_TASKS
+    from playground.training.recurrent_settings import defaults_for
+    from playground.training.recurrent_trainer import RecurrentTrainer
+    from playground.viz import recurrent as views
+
+    assert task in SEQUENCE_TASKS
+    trainer = RecurrentTrainer(defaults_for(task, cell="lstm", hidden_size=5, batch_size=4, length=20))
+    trainer.step(3)
+    view = trainer.inspect(0)
+    flows = {"hidden state h": trainer.gradient_flow, "cell state c": trainer.cell_gradient_flow}
+    for make in (lambda s: views.loss_figure(trainer.history, trainer.validation, trainer.task, scale=s),
+                 lambda s: views.prediction_figure(view, trainer.task, scale=s),
+                 lambda s: views.states_figure(view, trainer.task, scale=s),
+                 lambda s: views.gradient_flow_figure(flows, scale=s)):
+        normal, big = make(1.0).to_dict(), make(SCALE).to_dict()
+        go.Figure(big)                                       # valid Plotly with validation on
+        assert big["layout"].pop("font")["size"] == pytest.approx(SCALE * 12)
+        for figure in (normal, big):
+            figure["layout"].pop("template", None)           # plotly's own defaults, not drawn here
+        sizes_normal, sizes_big = dict(_sizes(normal)), dict(_sizes(big))
+        assert sizes_normal and sizes_big.keys() == sizes_normal.keys()
+        for path, size in sizes_normal.items():
+            assert sizes_big[path] == pytest.approx(SCALE * size), path
+        assert big["layout"]["height"] == normal["layout"]["height"]
+        for a, b in zip(normal["data"], big["data"]):       # the same picture, drawn larger
+            for axis in ("x", "y", "z"):
+                assert str(a.get(axis)) == str(b.get(axis)), axis
