@@ -90,6 +90,38 @@ def wait_idle(tab, timeout_ms: int = 30_000) -> None:
         raise AssertionError(f"the page shows an exception: {exceptions.first.inner_text()}")
 
 
+def open_page(browser, url: str, *, width: int = 1280, height: int = 720, scheme: str = "light",
+              ready: str | None = None):
+    """A fresh browser session (``width`` x ``height``, ``scheme`` "light" or "dark") on ``url``;
+    returns (context, tab, errors): the page's JavaScript errors collect in ``errors``. With
+    ``ready``, waits for that selector (60 s: the first page of a server loads plotly.js), then idle."""
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(url)
+    if ready is not None:
+        tab.wait_for_selector(ready, timeout=60_000)
+        wait_idle(tab)
+    return context, tab, errors
+
+
+def wait_for_iteration(tab, predicate, timeout_s: float = 15.0, what: str = "") -> int:
+    """Poll the Iteration counter until ``predicate(value)``; fail saying ``what`` and where it
+    stayed. (Between reruns the counter can be momentarily absent: that is a None, not a failure.)"""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            value = iteration(tab)
+        except ValueError:
+            value = None
+        if value is not None and predicate(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what + ': ' if what else ''}the Iteration counter stayed at {value}")
+        tab.wait_for_timeout(50)
+
+
 def metric_text(tab, label: str) -> str:
     """The shown value of the ``st.metric`` labelled ``label``."""
     metric = tab.locator("[data-testid='stMetric']").filter(

@@ -10,14 +10,13 @@ under ``CI=true``, where a missing browser is a failure.
 from __future__ import annotations
 
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from testkit.local_server import button, iteration, wait_idle
+from testkit.local_server import button, iteration, wait_for_iteration, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -34,20 +33,6 @@ def page(open_tab, server_url):
     tab.wait_for_selector(REGIONS_IMAGE, timeout=60_000)
     wait_idle(tab)
     return tab
-
-
-def wait_for_iteration(tab, predicate, timeout_s: float = 15) -> int:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            value = iteration(tab)
-        except ValueError:          # between reruns the metric can be momentarily absent
-            value = None
-        if value is not None and predicate(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the Iteration counter stayed at {value}")
-        time.sleep(0.05)
 
 
 def colour_summary(png: bytes) -> dict[str, float]:

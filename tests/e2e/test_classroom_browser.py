@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.local_server import iteration, wait_idle
+from testkit.local_server import iteration, open_page, wait_for_iteration, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -19,34 +19,10 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "presente
 COUNTER_FONT = "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=stMetricValue]')).fontSize)"
 
 
-def open_page(browser, url: str, *, scheme: str = "light"):
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=scheme)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(url)
-    tab.wait_for_selector(REGIONS_IMAGE, timeout=60_000)
-    wait_idle(tab)
-    return context, tab, errors
-
-
-def wait_for(tab, predicate, what: str, timeout_ms: int = 15_000) -> int:
-    deadline = tab.evaluate("Date.now()") + timeout_ms
-    while True:
-        try:
-            value = iteration(tab)
-        except ValueError:
-            value = None
-        if value is not None and predicate(value):
-            return value
-        if tab.evaluate("Date.now()") > deadline:
-            raise AssertionError(f"{what}: the Iteration counter stayed at {value}")
-        tab.wait_for_timeout(50)
-
-
 def test_the_presenter_view_is_light_large_and_fits_the_screen(browser, server_url):
-    normal_context, normal, normal_errors = open_page(browser, server_url, scheme="dark")
-    present_context, present, present_errors = open_page(browser, f"{server_url}/?present=1", scheme="dark")
+    normal_context, normal, normal_errors = open_page(browser, server_url, scheme="dark", ready=REGIONS_IMAGE)
+    present_context, present, present_errors = open_page(browser, f"{server_url}/?present=1", scheme="dark",
+                                                         ready=REGIONS_IMAGE)
     try:
         normal_font, present_font = normal.evaluate(COUNTER_FONT), present.evaluate(COUNTER_FONT)
         assert present_font >= 1.4 * normal_font, (normal_font, present_font)
@@ -69,7 +45,7 @@ def test_the_presenter_view_is_light_large_and_fits_the_screen(browser, server_u
 
 
 def test_the_share_panel_draws_its_qr_code(browser, server_url):
-    context, tab, errors = open_page(browser, server_url)
+    context, tab, errors = open_page(browser, server_url, ready=REGIONS_IMAGE)
     try:
         tab.get_by_text("Share this set-up").click()
         image = tab.locator("[data-testid='stSidebar'] [data-testid='stImage'] img")
@@ -83,14 +59,14 @@ def test_the_share_panel_draws_its_qr_code(browser, server_url):
 
 
 def test_space_plays_and_pauses_right_and_s_step_r_resets(browser, server_url):
-    context, tab, errors = open_page(browser, server_url)
+    context, tab, errors = open_page(browser, server_url, ready=REGIONS_IMAGE)
     try:
         assert iteration(tab) == 0
         tab.keyboard.press("ArrowRight")
-        wait_for(tab, lambda n: n == 1, "→ should take one step")
+        wait_for_iteration(tab, lambda n: n == 1, what="→ should take one step")
         wait_idle(tab)
         tab.keyboard.press("s")
-        wait_for(tab, lambda n: n == 2, "S should take one step")
+        wait_for_iteration(tab, lambda n: n == 2, what="S should take one step")
         wait_idle(tab)
         # Typing an "s" or an "r" into an input is typing, not a key for the page.
         seed = tab.locator(".st-key-w_seed input")
@@ -101,11 +77,11 @@ def test_space_plays_and_pauses_right_and_s_step_r_resets(browser, server_url):
         assert iteration(tab) == 2
         tab.evaluate("document.activeElement.blur()")        # focus off the input
         tab.keyboard.press("r")
-        wait_for(tab, lambda n: n == 0, "R should reset")
+        wait_for_iteration(tab, lambda n: n == 0, what="R should reset")
         wait_idle(tab, 90_000)      # R also asks Streamlit for a rerun: two runs back to back
         tab.keyboard.press("Space")
         tab.locator(".st-key-pause button", has_text="Pause").wait_for(timeout=15_000)
-        playing = wait_for(tab, lambda n: n > 0, "Space should play")
+        playing = wait_for_iteration(tab, lambda n: n > 0, what="Space should play")
         tab.keyboard.press("Space")
         tab.locator(".st-key-play button", has_text="Play").wait_for(timeout=15_000)
         wait_idle(tab)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.local_server import button, iteration, wait_idle
+from testkit.local_server import button, iteration, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -42,17 +42,6 @@ PLOT_HEIGHTS = "() => [...document.querySelectorAll('.st-key-curves_chart .nsewd
                ".map(e => e.getBoundingClientRect().height)"
 
 
-def open_page(browser, url: str, *, width: int = 1280, height: int = 720, scheme: str = "light"):
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(url)
-    tab.wait_for_selector(REGIONS_IMAGE, timeout=60_000)
-    wait_idle(tab)
-    return context, tab, errors
-
-
 def fold_sidebar(tab) -> None:
     """Press the sidebar's own fold arrow (it shows when the pointer is over the sidebar)."""
     tab.locator("[data-testid='stSidebar']").hover()
@@ -67,7 +56,7 @@ def chart_boxes(tab) -> dict[str, dict]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_nothing_covers_the_toolbar_and_the_core_view_fits_1280_by_720(browser, server_url, scheme):
-    context, tab, errors = open_page(browser, server_url, scheme=scheme)
+    context, tab, errors = open_page(browser, server_url, scheme=scheme, ready=REGIONS_IMAGE)
     try:
         for folded in (False, True):
             if folded:
@@ -87,8 +76,8 @@ def test_nothing_covers_the_toolbar_and_the_core_view_fits_1280_by_720(browser, 
 
 
 def test_badges_and_notices_do_not_move_the_charts(browser, server_url):
-    plain_context, plain, plain_errors = open_page(browser, server_url)
-    noticed_context, noticed, noticed_errors = open_page(browser, f"{server_url}/?speed=1e9")
+    plain_context, plain, plain_errors = open_page(browser, server_url, ready=REGIONS_IMAGE)
+    noticed_context, noticed, noticed_errors = open_page(browser, f"{server_url}/?speed=1e9", ready=REGIONS_IMAGE)
     try:
         # A link with a speed that is not a whole number gives a notice ...
         assert noticed.locator("[data-testid='stAlert']", has_text="speed").count() == 1
@@ -111,7 +100,7 @@ def test_badges_and_notices_do_not_move_the_charts(browser, server_url):
 
 
 def test_a_phone_gets_a_folded_sidebar_and_no_sideways_scrolling(browser, server_url):
-    context, tab, errors = open_page(browser, server_url, width=390, height=844)
+    context, tab, errors = open_page(browser, server_url, width=390, height=844, ready=REGIONS_IMAGE)
     try:
         tab.wait_for_timeout(600)
         assert tab.locator("[data-testid='stSidebar'][data-collapsed='true']").count() == 1

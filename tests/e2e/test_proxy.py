@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from testkit.local_server import REPO, button, free_port, iteration, wait_idle
+from testkit.local_server import REPO, button, free_port, iteration, wait_for_iteration, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -102,31 +102,17 @@ def sticky_cookie(context) -> str:
     return next(c["value"] for c in context.cookies() if c["name"] == COOKIE)
 
 
-def wait_for_iteration(tab, predicate, timeout_s: float = 30) -> int:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            value = iteration(tab)
-        except ValueError:
-            value = None
-        if value is not None and predicate(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the Iteration counter stayed at {value}")
-        time.sleep(0.1)
-
-
 def step_works(tab) -> None:
     before = iteration(tab)
     button(tab, "Step").click()
-    assert wait_for_iteration(tab, lambda n: n != before) == before + 1
+    assert wait_for_iteration(tab, lambda n: n != before, 30) == before + 1
 
 
 def play_and_pause_work(tab) -> None:
     button(tab, "Play").click()
     button(tab, "Pause").wait_for(timeout=30_000)
     started = iteration(tab)
-    wait_for_iteration(tab, lambda n: n > started + 5)
+    wait_for_iteration(tab, lambda n: n > started + 5, 30)
     button(tab, "Pause").click()
     button(tab, "Play").wait_for(timeout=30_000)
     wait_idle(tab, timeout_ms=60_000)

@@ -1,25 +1,15 @@
 """The classroom options through AppTest on the real ``app.py``: presenter view, hide=, Share."""
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.classroom import PUBLIC_URL_VARIABLE
+from testkit.app_test import open_app
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
 TOP_BAR_KEYS = ("w_learning_rate", "w_hidden_activation", "w_regularization", "w_regularization_rate")
-
-
-def open_app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    if query:
-        at.query_params = dict(query)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def keys_in(elements) -> set[str]:

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.lesson_box import LESSON_ANSWER_PREFIX
+from testkit.app_test import open_app
 
 
 @pytest.fixture(autouse=True)
@@ -144,15 +145,9 @@ def test_the_lessons_menu_links_every_lesson_in_order():
 
 
 def test_a_lesson_url_loads_its_set_up_on_the_page_and_an_unknown_one_gives_the_plain_page():
-    from pathlib import Path
-
     from playground.lessons import get_lesson, lesson_config
 
-    app = str(Path(__file__).resolve().parents[2] / "app.py")
-    at = AppTest.from_file(app, default_timeout=60)
-    at.query_params = {"lesson": "hidden_layer"}
-    at.run()
-    assert not at.exception, at.exception
+    at = open_app({"lesson": "hidden_layer"}, timeout=60)
     lesson = get_lesson("hidden_layer")
     assert at.session_state["settings"] == lesson_config(lesson)[0]
     assert any(lesson.title in m.value for m in at.markdown)
@@ -161,10 +156,7 @@ def test_a_lesson_url_loads_its_set_up_on_the_page_and_an_unknown_one_gives_the_
     assert at.session_state["settings"].learning_rate == 0.3
     at.button(key="lesson_restart").click().run()                          # and comes back
     assert at.session_state["settings"] == lesson_config(lesson)[0]
-    at = AppTest.from_file(app, default_timeout=60)
-    at.query_params = {"lesson": "no_such_lesson", "seed": "3"}
-    at.run()
-    assert not at.exception, at.exception
+    at = open_app({"lesson": "no_such_lesson", "seed": "3"}, timeout=60)
     assert any("no_such_lesson" in w.value for w in at.warning)
     assert at.session_state["settings"].seed == 3 and not any(r.label.startswith("With four") for r in at.radio)
 
@@ -172,12 +164,7 @@ def test_a_lesson_url_loads_its_set_up_on_the_page_and_an_unknown_one_gives_the_
 def test_on_the_page_answering_and_playing_shows_the_reveal():
     """The whole page: ``?lesson=hidden_layer``, answer, Play; every run of the page is one playing
     rerun (AppTest has no timer: ``run()`` stands for the fragment's next tick)."""
-    from pathlib import Path
-
-    app = str(Path(__file__).resolve().parents[2] / "app.py")
-    at = AppTest.from_file(app, default_timeout=60)
-    at.query_params = {"lesson": "hidden_layer"}
-    at.run()
+    at = open_app({"lesson": "hidden_layer"}, timeout=60)
     at.radio(key=LESSON_ANSWER_PREFIX + "hidden_layer").set_value(2).run()
     assert not at.success                                   # no reveal before training
     at.button(key="play").click().run()

@@ -15,20 +15,11 @@ from streamlit.testing.v1 import AppTest
 from playground.training import config as cfg
 from playground.training.trainer import Trainer
 from playground.ui import playground_page
+from testkit.app_test import open_app
 
 REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "app.py"
 BAD_CSV = REPO / "tests" / "data" / "bad_csv"
 GOOD_CSV = REPO / "tests" / "data" / "good_csv"
-
-
-def open_app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    if query:
-        at.query_params = dict(query)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def metric(at: AppTest, label: str) -> str:
