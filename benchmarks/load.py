@@ -148,7 +148,7 @@ def one_load(browser, url: str, server: list[psutil.Process], players: int, args
     frames = [r["drawn_fps"] for r in results]
     return {
         "players": str(players),
-        "server cores": f"{cores:.2f}",
+        "server cores": f"{cores:.3f}",
         "server RSS": f"{memory:.0f} MB",
         "iterations/s per player (median, min)": f"{statistics.median(iterations):.1f}, {min(iterations):.1f}",
         "region frames/s per player (median, min)": f"{statistics.median(frames):.1f}, {min(frames):.1f}",

@@ -41,7 +41,6 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
-from _plotly_utils.utils import to_typed_array_spec
 
 COMPONENT_NAME = "neural_playground.live_chart"
 PLOTLY_JS_FILENAME = "plotly.min.js"
@@ -76,22 +75,41 @@ def _float32_typed_array(spec: Mapping[str, Any]) -> dict[str, Any]:
     return converted
 
 
+#: plotly.js's typed-array names for the numpy integer types it can decode.
+_INTEGER_CODES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4"}
+
+
+def _typed_array_spec(array: np.ndarray, code: str) -> dict[str, Any]:
+    """A plotly.js typed-array spec ``{"dtype", "bdata", "shape"}`` for ``array``, already of the
+    little-endian type ``code`` names. (Plotly's own ``to_typed_array_spec`` does the same for
+    integers but first asks every dataframe library whether the array is theirs: half a
+    playing frame's conversion time.)"""
+    spec: dict[str, Any] = {"dtype": code, "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in array.shape)
+    return spec
+
+
 def _ndarray_spec(array: np.ndarray) -> dict[str, Any]:
     """A plotly.js typed-array spec for a float array, sent as float32."""
-    as_float32 = np.ascontiguousarray(array, dtype="<f4")
-    spec: dict[str, Any] = {
-        "dtype": "f4",
-        "bdata": base64.b64encode(as_float32.tobytes()).decode("ascii"),
-    }
-    if as_float32.ndim > 1:
-        spec["shape"] = ", ".join(str(n) for n in as_float32.shape)
-    return spec
+    return _typed_array_spec(np.ascontiguousarray(array, dtype="<f4"), "f4")
+
+
+def _integer_spec(array: np.ndarray) -> dict[str, Any] | list:
+    """An integer array as the narrowest typed array plotly.js decodes that holds it (int64
+    becomes int32 when its values fit), else as a list."""
+    if array.dtype.name not in _INTEGER_CODES:
+        if array.min() < np.iinfo(np.int32).min or array.max() > np.iinfo(np.int32).max:
+            return array.tolist()
+        array = array.astype(np.int32)
+    code = _INTEGER_CODES[array.dtype.name]
+    return _typed_array_spec(np.ascontiguousarray(array, dtype=f"<{code}"), code)
 
 
 def _to_float32(value: Any) -> Any:
     """Recursively send float arrays as float32 typed arrays (plotly.js >= 2.28 decodes them):
     every numpy float array, and lists of at least ``FLOAT32_MIN_SIZE`` floats. Numpy
-    integer arrays go as typed arrays of their own width, as plotly itself encodes them.
+    integer arrays go as typed arrays of their own width (``_integer_spec``).
 
     Builds new containers: ``value`` itself is never modified.
     """
@@ -99,9 +117,7 @@ def _to_float32(value: Any) -> Any:
         if value.size and value.dtype.kind == "f":
             return _ndarray_spec(value)
         if value.size and value.dtype.kind in "iu":
-            spec = to_typed_array_spec(value)
-            if isinstance(spec, dict):
-                return spec
+            return _integer_spec(value)
         return value.tolist()
     if isinstance(value, Mapping):
         if value.get("dtype") == "f8" and isinstance(value.get("bdata"), str):
