@@ -2,7 +2,7 @@
 
 Not a test: run it by hand on the machine you want numbers for, and read the table.
 
-    python benchmarks/load.py [--players 1,2,4,8] [--seconds 10] [--warmup 3] [--steps 10]
+    python benchmarks/load.py [--players 1,2,4,8] [--seconds 10] [--warmup 3] [--steps 10] [--protocol]
                               [--server-arg=--runner.postScriptGC=false ...] [--url URL --pid PID ...]
     python benchmarks/load.py --soak [--sessions 100] [--session-seconds 10] [--parallel 4]
 
@@ -16,8 +16,14 @@ For each K it starts (or, with ``--url``, uses) the server, opens K browser sess
   the decision-regions chart drew, its ``data-frames-drawn``), as median and minimum over players;
 * then, while they go on playing, one extra visitor's Step latency (click to counter and
   every chart updated, median and worst of ``--steps``), after the window measured above;
-* the browsers' own CPU (all Chromium processes), because on a small machine the browsers,
+* the clients' own CPU (all Chromium processes), because on a small machine the browsers,
   not the server, can be what limits the players.
+
+With ``--protocol`` the K players are not browsers but ``benchmarks/protocol_player.py``:
+they send the server what a browser's Streamlit client sends while its visitor plays (the
+same reruns, so the same frames and messages) and draw nothing, so the server's share is
+measured without K Chromiums on the same cores. The extra visitor is still a real browser;
+the clients' CPU then includes this script (the protocol players run in it).
 
 ``--soak`` opens and closes ``--sessions`` sessions, each playing ``--session-seconds``,
 ``--parallel`` at a time, and reports the server's memory before (once one visitor has played:
@@ -34,12 +40,14 @@ import argparse
 import os
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlparse
 
 import psutil
 
 from benchmarks.app import REGIONS, SAMPLER, STEP_LATENCY, open_page, summarise
+from benchmarks.protocol_player import ProtocolClass
 from playground.training import config as cfg
 from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, button, running_streamlit
 
@@ -50,6 +58,9 @@ SAMPLE_PERIOD_MS = 100
 LARGEST = cfg.DEFAULT.with_changes(hidden_layers=(cfg.MAX_NEURONS,) * cfg.MAX_HIDDEN_LAYERS)
 #: Streamlit's default ``server.disconnectedSessionTTL`` (seconds), unless a server flag sets it.
 DEFAULT_SESSION_TTL = 120
+#: Each player's (iterations/s, region frames/s or None when nothing was drawn) over the
+#: measuring window; None while the players are only warmed up.
+Window = list[tuple[float, float | None]] | None
 
 
 @dataclass
@@ -124,37 +135,69 @@ def step_latencies(browser, url: str, steps: int) -> list[float]:
     return times
 
 
-def one_load(browser, url: str, server: list[psutil.Process], players: int, args) -> dict[str, str]:
-    """K players playing, one extra visitor stepping: the row of the table for K."""
+def browser_players(browser, url: str, players: int, args) -> Iterator[Window]:
+    """K real browsers playing: yields once they are warmed up, then each one's
+    (iterations/s, region frames/s) over the measuring window."""
     sessions = [start_playing(browser, url) for _ in range(players)]
     try:
         time.sleep(args.warmup)
-        server_cpu, browser_cpu = CpuMeter(server), CpuMeter(chromium_processes())
-        server_cpu.start()
-        browser_cpu.start()
+        yield
         for _, page in sessions:
             start_sampler(page, args.seconds)
         results = [read_sampler(page, args.seconds) for _, page in sessions]
-        cores, browser_cores = server_cpu.cores(), browser_cpu.cores()
-        memory = rss_mb(server)
-        # After the players' window, so that its figures are the players' alone.
-        steps = step_latencies(browser, url, args.steps) if args.steps else []
-        for _, page in sessions:
-            button(page, "Pause").click()
+        yield [(r["iterations_per_s"] or 0.0, r["drawn_fps"]) for r in results]
     finally:
         for context, _ in sessions:
             context.close()
-    iterations = [r["iterations_per_s"] or 0.0 for r in results]
-    frames = [r["drawn_fps"] for r in results]
+
+
+def protocol_players(url: str, players: int, args) -> Iterator[Window]:
+    """K protocol players (``benchmarks/protocol_player.py``, no drawing): yields once they are
+    warmed up, then each one's (iterations/s, None) over the measuring window."""
+    crowd = ProtocolClass(url, players)
+    crowd.start()
+    try:
+        time.sleep(args.warmup)
+        yield
+        began = crowd.seconds()
+        time.sleep(args.seconds)
+        ended = crowd.seconds()
+        for record in crowd.records:
+            if record.error:
+                raise RuntimeError(f"a protocol player failed: {record.error}")
+        yield [(record.rate(began, ended) or 0.0, None) for record in crowd.records]
+    finally:
+        crowd.stop()
+
+
+def one_load(browser, url: str, server: list[psutil.Process], players: int, args) -> dict[str, str]:
+    """K players playing, one extra visitor stepping: the row of the table for K."""
+    crowd = protocol_players(url, players, args) if args.protocol else browser_players(browser, url, players, args)
+    try:
+        next(crowd)                                     # everyone plays, warmed up
+        clients = chromium_processes() + ([psutil.Process()] if args.protocol else [])
+        server_cpu, client_cpu = CpuMeter(server), CpuMeter(clients)
+        server_cpu.start()
+        client_cpu.start()
+        results = next(crowd)                           # the measuring window
+        cores, client_cores = server_cpu.cores(), client_cpu.cores()
+        memory = rss_mb(server)
+        # After the players' window, so that its figures are the players' alone.
+        steps = step_latencies(browser, url, args.steps) if args.steps else []
+    finally:
+        crowd.close()
+    iterations = [rate for rate, _ in results]
+    frames = [drawn for _, drawn in results if drawn is not None]
     return {
-        "players": str(players),
+        "players": f"{players}{' (protocol)' if args.protocol else ''}",
         "server cores": f"{cores:.3f}",
         "server RSS": f"{memory:.0f} MB",
         "iterations/s per player (median, min)": f"{statistics.median(iterations):.1f}, {min(iterations):.1f}",
-        "region frames/s per player (median, min)": f"{statistics.median(frames):.1f}, {min(frames):.1f}",
+        "region frames/s per player (median, min)": (f"{statistics.median(frames):.1f}, {min(frames):.1f}"
+                                                     if frames else "not drawn"),
         "extra visitor's Step (median, worst)": (f"{statistics.median(steps):.0f}, {max(steps):.0f} ms"
                                                  if steps else "-"),
-        "browsers' cores": f"{browser_cores:.2f}",
+        "clients' cores": f"{client_cores:.2f}",
     }
 
 
@@ -267,6 +310,9 @@ def main() -> None:
     parser.add_argument("--url", help="use this running server or proxy instead of starting one (loopback only)")
     parser.add_argument("--pid", type=int, action="append", default=[],
                         help="with --url: a server process to measure (repeat; default: none measured)")
+    parser.add_argument("--protocol", action="store_true",
+                        help="players speak Streamlit's websocket protocol and draw nothing (the extra visitor "
+                             "is still a browser): the server's share without K browsers on the same cores")
     parser.add_argument("--soak", action="store_true", help="the memory soak instead of the load table")
     parser.add_argument("--sessions", type=int, default=100, help="soak: sessions to open and close (at most 200)")
     parser.add_argument("--session-seconds", type=float, default=10.0, help="soak: playing time of each session")
