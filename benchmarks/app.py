@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -41,7 +40,7 @@ from playground.ui import playground_page as pp
 from playground.viz.curves import curves_figure
 from playground.viz.network_diagram import network_frame
 from playground.viz.regions import regions_frame
-from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, running_streamlit
+from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, button, running_streamlit
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -292,14 +291,17 @@ def open_page(browser, url: str):
     return context, page
 
 
-#: The Inside the step panel's expander (open when the page starts).
-INSIDE_STEP = "[data-testid='stExpander']:has(summary:text('Inside the step'))"
+#: The Inside the step panel's expander (open when the page starts): the expander whose summary
+#: says so. (``summary:text(...)`` matches nothing: ``:text`` picks the smallest element with the
+#: text, a span inside the summary, whose icon text comes first.)
+INSIDE_STEP_SUMMARY = "Inside the step"
 
 
 def step_latency(browser, base_url: str, steps: int, panel_open: bool) -> None:
     context, page = open_page(browser, base_url)
     page.wait_for_function("() => window.Plotly && window.Plotly.react")
-    panel = page.locator(INSIDE_STEP)
+    panel = page.locator("[data-testid='stExpander']").filter(
+        has=page.locator("summary", has_text=INSIDE_STEP_SUMMARY))
     if not panel_open:
         panel.locator("summary").click()
         page.wait_for_selector(IDLE, timeout=30_000)
@@ -329,8 +331,8 @@ def playing(browser, base_url: str, name: str, config: cfg.Config, seconds: floa
             epochs_target: float | None, screenshot: Path | None = None) -> dict[str, float]:
     query = urlencode(config.to_query())
     context, page = open_page(browser, f"{base_url}/?{query}")
-    page.get_by_role("button", name=re.compile(r"Play$")).click()
-    page.get_by_role("button", name=re.compile(r"Pause$")).wait_for(timeout=15_000)
+    button(page, "Play").click()
+    button(page, "Pause").wait_for(timeout=15_000)
     page.wait_for_function("() => window.Plotly && window.Plotly.react")
     page.evaluate(INSTRUMENT)
     page.wait_for_timeout(warmup * 1000)
@@ -339,7 +341,7 @@ def playing(browser, base_url: str, name: str, config: cfg.Config, seconds: floa
     browser_work = page.evaluate(READ_INSTRUMENT)
     if screenshot is not None:
         page.screenshot(path=str(screenshot))
-    page.get_by_role("button", name=re.compile(r"Pause$")).click()
+    button(page, "Pause").click()
     context.close()
     label = f"playing {name} (speed {config.speed})"
     report(f"{label}: regions on screen", f"{result['visible']:.1%} of the time", ">= 95 %",

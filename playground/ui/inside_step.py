@@ -14,6 +14,7 @@ import streamlit as st
 from playground.training.gradient_check import check_last_batch
 from playground.training.health import health_sentences, layer_health, stuck_hint
 from playground.training.step_record import parameter_update
+from playground.ui.live_chart import live_chart
 from playground.viz.network_diagram import LINK_COLOURINGS, layer_names, link_values
 from playground.viz.step_maths import (
     activation_formula,
@@ -36,6 +37,7 @@ STEP_EDIT_VALUE = "step_edit_value"
 STEP_EDIT_FOR = "step_edit_for"        # (link label, its value) the edit box was filled from
 STEP_EDIT_ERROR = "step_edit_error"
 
+GRADIENT_NORMS_HEIGHT = 220
 STAGES = ("Forward", "Loss", "Backward", "Update")
 CHECK_MEANING = ("A small error (below about 1e-6) shows that backpropagation's gradients equal the slopes "
                  "measured by nudging each parameter up and down by 0.00001, so every update follows the "
@@ -151,8 +153,12 @@ def _gradient_check(trainer) -> None:
 def _health(trainer) -> None:
     st.markdown("**Health**")
     if len(trainer.gradient_norms):
-        st.plotly_chart(gradient_norm_figure(trainer.gradient_norms), key="step_gradient_norms",
-                        config={"displayModeBar": False})
+        # The live chart updates in place; st.plotly_chart re-created its chart on every Step, about
+        # 60-100 ms of the browser's work before the Step's counters and charts settled.
+        live_chart([gradient_norm_figure(trainer.gradient_norms, height=GRADIENT_NORMS_HEIGHT)],
+                   key="step_gradient_norms", height=GRADIENT_NORMS_HEIGHT,
+                   config={"displayModeBar": False},
+                   alt="Gradient norm of each layer per iteration, log scale")
         st.caption("Gradient norm of each layer per iteration (log scale): lines sinking towards 0 are "
                    "vanishing gradients, lines shooting up are exploding ones.")
     layers = layer_health(trainer.network, trainer.dataset.X_train)
