@@ -4,7 +4,7 @@ The training view is one ``st.fragment``: Step and Step epoch rerun only it; whi
 it reruns every ``FRAME_SECONDS`` on its own (``run_every``, set by a full rerun when Play
 or Pause is pressed), runs ``FRAMES_PER_RUN`` frames of ``speed`` iterations each, and
 hands all of them to the live charts, which play them in place between reruns (the
-diagram every ``DIAGRAM_EVERY``-th frame: it is the costlier chart for the browser).
+diagram every ``diagram_stride``-th frame: it is the costlier chart for the browser).
 The decision regions' data points are that chart's overlay, drawn once rather than in
 every frame (see ``live_chart``).
 
@@ -70,6 +70,11 @@ STEP_SECONDS = 10.0
 FRAMES_PER_RUN = 20
 #: The diagram is redrawn every this many frames (it costs the browser more than the regions).
 DIAGRAM_EVERY = 3
+#: At most this many links drawn over one playing rerun's diagram frames. A link is about 24
+#: bytes of SVG path, so a 10 x 64 network's diagram frame is about 1 MB, and a rerun's frames
+#: stay in the server's memory until the next one replaces them; big networks get fewer
+#: diagram frames (docs/performance.md, "A class at once").
+LINKS_PER_RUN = 100_000
 #: Most wall time spent training per frame, so that even the fastest speed keeps >= 10 frames/s.
 FRAME_TRAINING_SECONDS = 0.05
 #: Share of FRAME_SECONDS that one playing rerun may spend training and drawing: a little
@@ -262,8 +267,16 @@ def _counters(trainer) -> list[Counter]:
     return counters
 
 
+def diagram_stride(network) -> int:
+    """Draw the diagram every this many frames: ``DIAGRAM_EVERY``, or more when a rerun's
+    ``FRAMES_PER_RUN`` frames would draw over ``LINKS_PER_RUN`` links."""
+    n_links = sum(weights.size for weights in network.weights)
+    diagrams_per_run = max(1, LINKS_PER_RUN // max(n_links, 1))
+    return max(DIAGRAM_EVERY, math.ceil(FRAMES_PER_RUN / diagrams_per_run))
+
+
 def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
-    """Draw up to ``n_frames`` frames of the regions (and every ``DIAGRAM_EVERY``-th of the
+    """Draw up to ``n_frames`` frames of the regions (and every ``diagram_stride``-th of the
     diagram, always the last); if ``advance``, train ``speed`` iterations before each and
     leave the diagram's hover values out (frames that replace each other cannot be read).
     The regions frames have no data points: the live chart draws those once, as an overlay.
@@ -274,12 +287,13 @@ def _frames(trainer, config, n_frames: int, advance: bool) -> tuple[list, list]:
     diagrams, regions = [], []
     scale = chart_scale()
     deadline = time.perf_counter() + RUN_BUDGET * FRAME_SECONDS
+    stride = diagram_stride(trainer.network)
     for frame in range(n_frames):
         if advance:
             trainer.step(config.speed, record_every=max(1, config.speed // MEASUREMENTS_PER_FRAME),
                          max_seconds=FRAME_TRAINING_SECONDS)
         last = frame == n_frames - 1 or trainer.diverged or (advance and time.perf_counter() > deadline)
-        if last or frame % DIAGRAM_EVERY == DIAGRAM_EVERY - 1:
+        if last or frame % stride == stride - 1:
             diagrams.append(network_frame(trainer, height=DIAGRAM_HEIGHT, hover=not advance, scale=scale,
                                            colour_links=None if advance else link_colouring(trainer)))
         regions.append(regions_frame(trainer, show_test=config.show_test, discretize=config.discretize,
@@ -401,7 +415,8 @@ def training_view() -> None:
     with left:
         if "network" not in hidden_groups(session):
             architecture_controls()
-        live_chart(diagrams, key=DIAGRAM_KEY, height=DIAGRAM_HEIGHT, frame_interval_ms=DIAGRAM_EVERY * interval,
+        live_chart(diagrams, key=DIAGRAM_KEY, height=DIAGRAM_HEIGHT,
+                   frame_interval_ms=diagram_stride(trainer.network) * interval,
                    alt=network_alt_text(trainer.network, trainer.dataset.feature_names),
                    on_click=None if playing else _neuron_clicked)
         view = plane_view(trainer.dataset, config.x_axis, config.y_axis)

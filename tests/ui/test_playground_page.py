@@ -449,3 +449,15 @@ def test_going_back_to_an_earlier_iteration_replays_the_same_training():
 def test_the_labs_url_parameters_are_not_the_playgrounds_business():
     at = open_app({"rl_task": "sine", "rl_cell": "rnn", "seed": "3"})
     assert not at.warning and config(at).seed == 3
+
+
+@pytest.mark.parametrize("hidden_layers", [(4, 2), (8,) * 6, (64,) * 4, (cfg.MAX_NEURONS,) * cfg.MAX_HIDDEN_LAYERS])
+def test_a_playing_rerun_draws_the_diagram_over_at_most_links_per_run_links(hidden_layers):
+    network = Trainer(cfg.DEFAULT.with_changes(hidden_layers=hidden_layers)).network
+    stride = playground_page.diagram_stride(network)
+    n_links = sum(weights.size for weights in network.weights)
+    diagrams_per_run = -(-playground_page.FRAMES_PER_RUN // stride)
+    assert stride >= playground_page.DIAGRAM_EVERY
+    assert diagrams_per_run * n_links <= max(playground_page.LINKS_PER_RUN, n_links)
+    if n_links * -(-playground_page.FRAMES_PER_RUN // playground_page.DIAGRAM_EVERY) <= playground_page.LINKS_PER_RUN:
+        assert stride == playground_page.DIAGRAM_EVERY      # small networks keep every third frame
