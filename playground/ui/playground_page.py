@@ -334,7 +334,7 @@ def _train_ahead(trainer, config) -> None:
 
 def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     """Play/Pause, Step, Step epoch, Reset and speed; returns (step clicked, epoch clicked)."""
-    play, step, epoch, reset, speed = st.columns([1.1, 1, 1.2, 1, 2.2], vertical_alignment="bottom")
+    play, step, epoch, reset, speed = st.columns([1.4, 1, 1.2, 1, 1.9], vertical_alignment="bottom")
     play_pause_button(play, session.playing_key, key="play")
     stepped = step.button("Step", key="step", width="stretch", help="One iteration: one mini-batch update (→ or S)",
                           disabled=playing, shortcut="Right")
@@ -344,7 +344,7 @@ def toolbar(trainer, playing: bool) -> tuple[bool, bool]:
     reset.button("Reset", key="reset", width="stretch", help="The same seed gives the same initial network",
                  on_click=session.reset)
     with speed:
-        session.bind("speed", "Speed (iterations per frame)")
+        session.bind("speed", "Speed", help="Iterations trained per frame while playing")
     return stepped, epoch_clicked
 
 

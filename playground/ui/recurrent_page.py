@@ -147,7 +147,7 @@ def toolbar(playing: bool) -> int:
                               help=f"{n} iterations")
     reset.button("Reset", key="rl_reset", width="stretch", help="The same seed gives the same initial model",
                  on_click=session.reset)
-    speed.select_slider("Speed (iterations per frame)", options=SPEEDS, key=SPEED,
+    speed.select_slider("Speed", options=SPEEDS, key=SPEED,
                         help="Iterations trained per frame of Play, and N of Step ×N")
     return 1 if stepped else n if stepped_n else 0
 
