@@ -6,7 +6,7 @@ Not a test: run it by hand on the machine you want numbers for, and read the tab
 
 Measures, against the page's speed targets:
 
-* server time to build one frame (``network_frame`` + ``regions_frame`` + ``curves_figure``,
+* server time to build one frame (``network_frame`` + ``regions_frame`` + ``curves_frame``,
   as a Step draws them, and their JSON for the live charts) for the default network and a
   10 x 64 one (targets 50 ms and 150 ms);
 * time from clicking Step to the updated charts (median of ``--steps``; target 300 ms):
@@ -37,7 +37,7 @@ from playground.training import config as cfg
 from playground.training.trainer import Trainer
 from playground.ui import live_chart as lc
 from playground.ui import playground_page as pp
-from playground.viz.curves import curves_figure
+from playground.viz.curves import curves_frame
 from playground.viz.network_diagram import network_frame
 from playground.viz.regions import regions_frame
 from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, button, running_streamlit
@@ -77,7 +77,7 @@ def server_frame(name: str, config: cfg.Config, target_ms: float, repeat: int = 
     parts = {
         "network_frame": lambda: network_frame(trainer, height=pp.DIAGRAM_HEIGHT),
         "regions_frame": lambda: regions_frame(trainer, height=pp.REGIONS_HEIGHT, points=False),
-        "curves_figure": lambda: curves_figure(trainer.history, trainer.task, height=pp.CURVES_HEIGHT),
+        "curves_frame": lambda: curves_frame(trainer.history, trainer.task, height=pp.CURVES_HEIGHT),
     }
     for function in parts.values():      # warm up (imports, plotly validators)
         function()
@@ -124,7 +124,7 @@ def server_rerun(name: str, config: cfg.Config) -> float:
     t0 = time.perf_counter()
     diagrams, regions = pp._frames(trainer, trainer.config, pp.FRAMES_PER_RUN, advance=True)  # noqa: SLF001
     t1 = time.perf_counter()
-    curves = curves_figure(trainer.history, trainer.task, height=pp.CURVES_HEIGHT)
+    curves = curves_frame(trainer.history, trainer.task, height=pp.CURVES_HEIGHT)
     for frames in (diagrams, regions, [curves]):
         lc.encode_payload(lc.frame_payload(frames, frame_interval_ms=75, height=300, alt="",
                                            plotly_url="/x.js"))

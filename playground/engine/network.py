@@ -182,16 +182,22 @@ class Network:
         forward = self.forward_pass(X)
         return [X, *forward.hidden_outputs, forward.outputs]
 
-    def output_sums(self, X: np.ndarray) -> np.ndarray:
-        """The output layer's weighted sums z_L for X of shape (n, n_inputs): (n, n_outputs)."""
-        a = np.asarray(X, dtype=np.float64)
-        for W, b, act in zip(self.weights, self.biases, self.hidden_activations):
-            a = act.f(a @ W + b)
-        return a @ self.weights[-1] + self.biases[-1]
+    def output_sums(self, X: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+        """The output layer's weighted sums z_L for X of shape (n, n_inputs): (n, n_outputs).
 
-    def forward(self, X: np.ndarray) -> np.ndarray:
-        """Output activations for X of shape (n, n_inputs): (n, n_outputs)."""
-        return self.output_layer.activate(self.output_sums(X))
+        ``dtype=np.float32`` computes in single precision (about 7 significant digits): the
+        decision regions' 10,000 grid points in a third of the time, for a picture whose
+        colours have 255 levels. Training and every number on the page stay float64.
+        """
+        a = np.asarray(X, dtype=dtype)
+        for W, b, act in zip(self.weights, self.biases, self.hidden_activations):
+            a = act.f(a @ W.astype(dtype, copy=False) + b.astype(dtype, copy=False))
+        return a @ self.weights[-1].astype(dtype, copy=False) + self.biases[-1].astype(dtype, copy=False)
+
+    def forward(self, X: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+        """Output activations for X of shape (n, n_inputs): (n, n_outputs), in ``dtype``
+        (see ``output_sums``)."""
+        return self.output_layer.activate(self.output_sums(X, dtype))
 
     def loss_and_outputs(self, X: np.ndarray, T: np.ndarray) -> tuple[float, np.ndarray]:
         """Mean loss (no regularization) on X against targets T, and the outputs y_hat."""

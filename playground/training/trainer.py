@@ -320,9 +320,10 @@ class Trainer:
         return {**self.history.last(), "epoch": self.epoch}
 
     # -- predictions (for pictures) -----------------------------------------------------------
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Class scores (n, K) for classification, or (n,) values in the target's units."""
-        outputs = self.network.forward(X)
+    def predict(self, X: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+        """Class scores (n, K) for classification, or (n,) values in the target's units;
+        ``dtype`` as in ``Network.output_sums`` (float32 for pictures)."""
+        outputs = self.network.forward(X, dtype)
         if self.task == "classification":
             return self.network.output_layer.class_scores(outputs)
         return outputs[:, 0] * self.target_scale + self.target_mean

@@ -12,7 +12,7 @@ import streamlit as st
 
 from playground.training.evaluation import SPLITS, confusion_matrix
 from playground.ui.live_chart import live_chart
-from playground.viz.confusion import confusion_alt_text, confusion_figure
+from playground.viz.confusion import confusion_alt_text, confusion_frame
 
 PLAYING_EVERY_SECONDS = 1.0
 HEIGHT = 300
@@ -44,7 +44,7 @@ def confusion_view(trainer, playing: bool) -> None:
         names = trainer.dataset.class_names
         chart, words = st.columns([1.3, 1], gap="medium")
         with chart:
-            live_chart([confusion_figure(counts, names, split, height=HEIGHT)], key="confusion_chart", height=HEIGHT,
+            live_chart([confusion_frame(counts, names, split, height=HEIGHT)], key="confusion_chart", height=HEIGHT,
                        alt=confusion_alt_text(counts, names, split))
         words.caption("Rows are the true classes, columns what the network predicts: the diagonal counts the "
                       "points it gets right. Hover a cell for its share of the row. "

@@ -30,6 +30,7 @@ Usage::
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -41,6 +42,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
+from streamlit import runtime
+from streamlit.runtime import Runtime
 
 COMPONENT_NAME = "neural_playground.live_chart"
 PLOTLY_JS_FILENAME = "plotly.min.js"
@@ -201,12 +204,19 @@ def encode_payload(payload: Mapping[str, Any]) -> bytes:
     return pio.json.to_json_plotly(payload).encode("utf-8")
 
 
+@functools.lru_cache(maxsize=1)
+def _served_plotly_package(server: Runtime) -> str:
+    """Register the plotly package's data directory with ``server`` for serving, once (the
+    registration inspects the calling module and the directory); its component name."""
+    return components_v1.declare_component("plotlyjs", path=str(PLOTLY_PACKAGE_DATA)).name
+
+
 def plotly_js_url() -> str:
-    """Register the plotly package's data directory for serving and return the script URL."""
-    served = components_v1.declare_component("plotlyjs", path=str(PLOTLY_PACKAGE_DATA))
+    """The URL of the plotly.js script, served from the plotly package's data directory."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}" if base else ""
-    return f"{prefix}/component/{served.name}/{PLOTLY_JS_FILENAME}?v={plotly.__version__}"
+    served = _served_plotly_package(runtime.get_instance())
+    return f"{prefix}/component/{served}/{PLOTLY_JS_FILENAME}?v={plotly.__version__}"
 
 
 def live_chart(

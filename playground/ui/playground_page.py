@@ -55,9 +55,9 @@ from playground.ui.training_view import (
     take_trained_ahead,
     train_ahead,
 )
-from playground.viz.curves import curves_alt_text, curves_figure
+from playground.viz.curves import curves_alt_text, curves_frame
 from playground.viz.network_diagram import layer_names, network_alt_text, network_frame
-from playground.viz.regions import plane_view, points_figure, regions_alt_text, regions_frame
+from playground.viz.regions import plane_view, points_frame, regions_alt_text, regions_frame
 
 #: A playing rerun every FRAME_SECONDS, making FRAMES_PER_RUN frames. A rerun's own cost (the
 #: toolbar, counters and charts sent again: about 40 ms of the server, and the browser's render)
@@ -427,13 +427,13 @@ def training_view() -> None:
         live_chart(regions, key=REGIONS_KEY, height=REGIONS_HEIGHT, frame_interval_ms=interval,
                    alt=regions_alt_text(trainer, config.x_axis, config.y_axis),
                    on_click=None if playing else _point_clicked,
-                   overlay=points_figure(trainer, show_test=config.show_test, x_axis=config.x_axis,
-                                         y_axis=config.y_axis, height=REGIONS_HEIGHT, scale=scale,
-                                         marked=None if playing else st.session_state.get(STEP_SAMPLE)))
+                   overlay=points_frame(trainer, show_test=config.show_test, x_axis=config.x_axis,
+                                        y_axis=config.y_axis, height=REGIONS_HEIGHT, scale=scale,
+                                        marked=None if playing else st.session_state.get(STEP_SAMPLE)))
         if view.holds_others:
             st.caption("Every input not on an axis is held at its mean (choose the axes below).")
-        live_chart([curves_figure(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT,
-                                  scale=scale)],
+        live_chart([curves_frame(trainer.history, trainer.task, log_scale=config.log_scale, height=CURVES_HEIGHT,
+                                 scale=scale)],
                    key="curves_chart", height=CURVES_HEIGHT, alt=curves_alt_text(trainer.history, trainer.task))
     if not presenting():        # a projector shows the core view only
         confusion_view(trainer, playing)

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.viz.colors import NEUTRAL, POSITIVE
-from playground.viz.figure import fast_figure
+from playground.viz.figure import as_figure, figure_dict
 from playground.viz.labels import short_label
 
 #: Longest class name written on an axis (longer ones end with an ellipsis; hover has the full name).
@@ -53,7 +53,12 @@ def _hover_text(counts: np.ndarray, shares: np.ndarray, names: Sequence[str]) ->
 
 
 def confusion_figure(counts: np.ndarray, class_names: Sequence[str], split: str, height: int = 300) -> go.Figure:
-    """Heatmap of the (K, K) ``counts`` (rows: true class, columns: predicted class).
+    """``confusion_frame`` as a ``go.Figure``."""
+    return as_figure(confusion_frame(counts, class_names, split, height))
+
+
+def confusion_frame(counts: np.ndarray, class_names: Sequence[str], split: str, height: int = 300) -> dict:
+    """Heatmap of the (K, K) ``counts`` (rows: true class, columns: predicted class), a ``figure_dict``.
 
     ``split`` ("training" or "test") names the rows counted in the title, with how many of
     them were right: ``trace(counts)`` of ``counts.sum()``.
@@ -83,7 +88,7 @@ def confusion_figure(counts: np.ndarray, class_names: Sequence[str], split: str,
         yaxis=dict(title=dict(text="True class", standoff=4), tickvals=positions, ticktext=labels,
                    autorange="reversed", showgrid=False, zeroline=False, fixedrange=True),
     )
-    return fast_figure([heatmap], layout)
+    return figure_dict([heatmap], layout)
 
 
 def confusion_alt_text(counts: np.ndarray, class_names: Sequence[str], split: str) -> str:

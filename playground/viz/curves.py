@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from playground.viz.figure import fast_figure, float32_or_gap
+from playground.viz.figure import as_figure, figure_dict, float32_or_gap
 
 TRAIN_COLOR = "#3b82c4"     # readable on light and dark backgrounds
 TEST_COLOR = "#f59322"
@@ -20,7 +20,14 @@ BOTTOM_LINE = (f"iteration    <span style='color:{TRAIN_COLOR}'>━ training</sp
 
 def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250,
                   scale: float = 1.0) -> go.Figure:
-    """Two panels side by side: loss, then accuracy (classification) or RMSE (regression).
+    """Two panels side by side: loss, then accuracy (classification) or RMSE (regression);
+    ``curves_frame`` as a ``go.Figure``."""
+    return as_figure(curves_frame(history, task, log_scale=log_scale, height=height, scale=scale))
+
+
+def curves_frame(history, task: str, *, log_scale: bool = False, height: int = 250,
+                 scale: float = 1.0) -> dict:
+    """The curves as a plain ``figure_dict`` (what the live chart takes, without building a figure).
 
     ``scale`` multiplies the text sizes, the lines' widths, the markers and the margins that
     hold the tick labels (the presenter view).
@@ -55,7 +62,7 @@ def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 
                      dict(text=BOTTOM_LINE, x=0.5, xref="paper", xanchor="center", y=0, yref="paper",
                           yanchor="top", yshift=-15 * scale, showarrow=False, font=dict(size=11 * scale))],
     )
-    return fast_figure(traces, layout)
+    return figure_dict(traces, layout)
 
 
 def curves_alt_text(history, task: str) -> str:

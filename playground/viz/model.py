@@ -34,7 +34,7 @@ class TrainedModel(Protocol):
     metrics: Mapping[str, float]
     last_step: Any
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray, dtype: type = np.float64) -> np.ndarray:
         """The network's output for scaled inputs ``X`` (n, n_inputs): class probabilities
-        (n, K) or predicted values (n,)."""
+        (n, K) or predicted values (n,), computed in ``dtype``."""
         ...

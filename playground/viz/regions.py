@@ -33,7 +33,7 @@ from playground.viz.colors import (
     quantize,
     quantized_colorscale,
 )
-from playground.viz.figure import as_figure, fast_figure, figure_dict
+from playground.viz.figure import as_figure, figure_dict
 from playground.viz.model import TrainedModel
 from playground.viz.output_curve import curve_traces, point_heights, value_axis
 
@@ -106,10 +106,23 @@ def grid_resolution(network, largest: int = RESOLUTION) -> int:
     return int(np.clip(np.sqrt(GRID_BUDGET / hidden), 40, largest))
 
 
+#: Weights beyond this are computed in float64 even for a picture: float32 stops at 3.4e38,
+#: and a diverged run's weights can pass it while its loss is still finite.
+FLOAT32_SAFE_WEIGHT = 1e30
+
+
+def picture_dtype(network) -> type:
+    """float32 for the pictures' forward pass (see ``Network.output_sums``), float64 when
+    some weight or bias is too large for float32 to hold its products."""
+    largest = max(max(np.max(np.abs(W), initial=0.0), np.max(np.abs(b), initial=0.0))
+                  for W, b in zip(network.weights, network.biases))
+    return np.float32 if largest < FLOAT32_SAFE_WEIGHT else np.float64
+
+
 def region_values(model: TrainedModel, raw_points: np.ndarray, discretize: bool = False) -> np.ndarray:
     """The colour value of each raw point (see the module docstring), float32 (m,)."""
     with np.errstate(all="ignore"):
-        predictions = model.predict(model.dataset.transform(raw_points))
+        predictions = model.predict(model.dataset.transform(raw_points), picture_dtype(model.network))
     if model.task == "regression":
         return np.clip(predictions, np.finfo(np.float32).min, np.finfo(np.float32).max).astype(np.float32)
     n_classes = predictions.shape[1]
@@ -216,14 +229,22 @@ def regions_frame(model: TrainedModel, *, show_test: bool = False, discretize: b
 
 def points_figure(model: TrainedModel, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,
                   height: int = 360, marked: int | None = None, scale: float = 1.0) -> go.Figure:
+    """``points_frame`` as a ``go.Figure``."""
+    return as_figure(points_frame(model, show_test=show_test, x_axis=x_axis, y_axis=y_axis, height=height,
+                                  marked=marked, scale=scale))
+
+
+def points_frame(model: TrainedModel, *, show_test: bool = False, x_axis: int = 0, y_axis: int = 1,
+                 height: int = 360, marked: int | None = None, scale: float = 1.0) -> dict:
     """The training (and test) points alone, with the layout of ``regions_figure`` and its
-    axes hidden: drawn over a regions figure made without points, the two look as one.
-    ``marked`` rings one training point (the sample the Inside the step panel explains)."""
+    axes hidden: drawn over a regions figure made without points, the two look as one (a
+    ``figure_dict``, the live chart's overlay). ``marked`` rings one training point (the
+    sample the Inside the step panel explains)."""
     view = plane_view(model.dataset, x_axis, y_axis)
     traces = _point_traces(model, view, show_test, scale)
     if marked is not None and 0 <= marked < len(model.dataset.raw_train):
         traces.append(_marked_trace(model, view, marked))
-    return fast_figure(traces, _layout(model, view, height, show_test, axes_visible=False, scale=scale))
+    return figure_dict(traces, _layout(model, view, height, show_test, axes_visible=False, scale=scale))
 
 
 def _marked_trace(model: TrainedModel, view: PlaneView, row: int) -> dict:

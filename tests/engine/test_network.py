@@ -7,7 +7,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from playground.engine import INITIALISATIONS, SGD, Network
+from playground.engine import ACTIVATIONS, INITIALISATIONS, SGD, Network
 from playground.engine.losses import OUTPUTS, VALID_LOSSES
 
 LN3 = math.log(3.0)
@@ -423,3 +423,21 @@ def test_set_parameters_with_the_wrong_number_of_arrays():
     net = Network([2, 3, 1])
     with pytest.raises(ValueError, match="expected 2 weight matrices"):
         net.set_parameters(net.weights[:1], net.biases)
+
+
+# -- single precision for pictures ------------------------------------------------------
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_float32_forward_stays_float32_and_agrees_with_float64(activation, output):
+    """``forward(X, np.float32)`` (the pictures' forward pass) is the same computation in
+    single precision: float32 out, within float32's rounding of the float64 result."""
+    net = Network([3, 300, 2, 1 if output == "sigmoid" else 3], activation=activation, output=output,
+                  loss=VALID_LOSSES[output][0], seed=5)
+    X = np.random.default_rng(6).normal(size=(1000, 3))
+    exact = net.forward(X)
+    single = net.forward(X, np.float32)
+    assert exact.dtype == np.float64 and single.dtype == np.float32
+    np.testing.assert_allclose(single, exact, rtol=1e-4, atol=1e-5)
+    # ... and it is not the float64 result cast at the end
+    assert np.abs(single - exact).max() > 0

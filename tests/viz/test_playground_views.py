@@ -8,6 +8,7 @@ import pytest
 from playground.data import DATASETS
 from playground.training.config import DEFAULT, PRESETS
 from playground.training.trainer import Trainer
+from playground.viz import regions
 from playground.viz.colors import NEGATIVE, POSITIVE
 from playground.viz.curves import curves_alt_text, curves_figure
 from playground.viz.network_diagram import (
@@ -226,3 +227,28 @@ def test_big_networks_get_a_coarser_grid():
     big = Trainer(DEFAULT.with_changes(hidden_layers=(64,) * 10, hidden_activation="relu"))
     assert grid_resolution(big.network) == 55          # sqrt(2e6 / 640) = 55.9
     assert np.asarray(regions_figure(big).data[0].z).shape == (55, 55)
+
+
+@pytest.mark.parametrize("preset", ["tf_default", "blog_iris"])
+def test_regions_in_float32_differ_from_float64_by_at_most_one_colour_level(preset, monkeypatch):
+    """The regions' forward pass runs in float32 (``picture_dtype``): the colours it gives
+    are those of the float64 pass, give or take one of the 255 levels at a boundary."""
+    trainer = Trainer(PRESETS[preset].config)
+    trainer.step(200)
+    assert regions.picture_dtype(trainer.network) is np.float32
+    single = regions_figure(trainer).data[0].z
+    monkeypatch.setattr(regions, "picture_dtype", lambda network: np.float64)
+    double = regions_figure(trainer).data[0].z
+    difference = np.abs(single.astype(int) - double.astype(int))
+    assert difference.max() <= 1
+    assert (difference == 0).mean() > 0.95
+
+
+def test_weights_too_large_for_float32_are_drawn_in_float64():
+    """A diverged run's weights can pass float32's 3.4e38 while its loss is still finite: the
+    picture then falls back to float64 instead of drawing NaN (transparent) cells."""
+    trainer = Trainer(DEFAULT)
+    trainer.network.weights[0] = trainer.network.weights[0] * 1e40
+    assert regions.picture_dtype(trainer.network) is np.float64
+    _, _, raw = grid_inputs(plane_view(trainer.dataset), 20)
+    assert np.isfinite(region_values(trainer, raw)).all()
