@@ -18,6 +18,7 @@ normally, about 1.6 on a projector) multiplies the points' size, the text and th
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,13 +90,22 @@ def grid_inputs(view: PlaneView, resolution: int) -> tuple[np.ndarray, np.ndarra
     """Axis coordinates (resolution,) each, and the raw grid points (resolution^2, n_inputs).
 
     Row r of the grid holds y = ys[r]; the point (r, c) is at flat index r * resolution + c.
+    The arrays are read-only and shared: a playing page draws the same grid 20 times a second.
     """
-    xs = np.linspace(*view.x_range, resolution)
-    ys = np.linspace(*view.y_range, resolution)
-    raw = np.tile(view.held, (resolution * resolution, 1))
+    return _grid(view.x_axis, view.y_axis, view.x_range, view.y_range, tuple(view.held.tolist()), resolution)
+
+
+@functools.lru_cache(maxsize=16)
+def _grid(x_axis: int, y_axis: int, x_range: tuple[float, float], y_range: tuple[float, float],
+          held: tuple[float, ...], resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    xs = np.linspace(*x_range, resolution)
+    ys = np.linspace(*y_range, resolution)
+    raw = np.tile(held, (resolution * resolution, 1))
     grid_x, grid_y = np.meshgrid(xs, ys)
-    raw[:, view.x_axis] = grid_x.ravel()
-    raw[:, view.y_axis] = grid_y.ravel()
+    raw[:, x_axis] = grid_x.ravel()
+    raw[:, y_axis] = grid_y.ravel()
+    for array in (xs, ys, raw):
+        array.setflags(write=False)
     return xs, ys, raw
 
 
