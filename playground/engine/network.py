@@ -186,7 +186,7 @@ class Network:
         """The output layer's weighted sums z_L for X of shape (n, n_inputs): (n, n_outputs).
 
         ``dtype=np.float32`` computes in single precision (about 7 significant digits): the
-        decision regions' 10,000 grid points in a third of the time, for a picture whose
+        decision regions' 10,000 grid points in about half the time, for a picture whose
         colours have 255 levels. Training and every number on the page stay float64.
         """
         a = np.asarray(X, dtype=dtype)
