@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from playground.viz.figure import as_figure, figure_dict, float32_or_gap
+from playground.viz.figure import as_figure, figure_dict, float32_or_gap, iteration_ticks
 
 TRAIN_COLOR = "#3b82c4"     # readable on light and dark backgrounds
 TEST_COLOR = "#f59322"
@@ -16,6 +16,9 @@ TEST_COLOR = "#f59322"
 #: narrow (the presenter view with a lesson box).
 BOTTOM_LINE = (f"iteration    <span style='color:{TRAIN_COLOR}'>━ training</span>  "
                f"<span style='color:{TEST_COLOR}'>┅ test</span>")
+#: Each panel's (x axis, y axis) as plotly.js names them: the first is "x", never "x1" (plotly.py
+#: renames "x1" in a go.Figure, plotly.js ignores it in the plain dicts the live chart sends).
+AXES = {1: ("x", "y"), 2: ("x2", "y2")}
 
 
 def curves_figure(history, task: str, *, log_scale: bool = False, height: int = 250,
@@ -41,7 +44,8 @@ def curves_frame(history, task: str, *, log_scale: bool = False, height: int = 2
         for part, color, dash in (("train", TRAIN_COLOR, "solid"), ("test", TEST_COLOR, "dot")):
             traces.append(dict(
                 type="scatter", x=iterations, y=float32_or_gap(history.column(f"{part}_{metric}")),
-                xaxis=f"x{panel}", yaxis=f"y{panel}", mode=mode, line=dict(color=color, width=2 * scale, dash=dash),
+                xaxis=AXES[panel][0], yaxis=AXES[panel][1], mode=mode,
+                line=dict(color=color, width=2 * scale, dash=dash),
                 marker=dict(color=color, size=7 * scale), name="training" if part == "train" else "test",
                 legendgroup=part,
                 hovertemplate=f"{part} {title.lower()} %{{y:.4g}} at iteration %{{x}}<extra></extra>",
@@ -51,9 +55,9 @@ def curves_frame(history, task: str, *, log_scale: bool = False, height: int = 2
         font=dict(size=12 * scale),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=False,
-        xaxis1=dict(domain=[0, 0.44], rangemode="tozero", anchor="y1"),
-        xaxis2=dict(domain=[0.56, 1], rangemode="tozero", anchor="y2"),
-        yaxis1=dict(type="log" if log_scale else "linear", anchor="x1"),
+        xaxis=dict(domain=[0, 0.44], rangemode="tozero", anchor="y", **iteration_ticks(iterations)),
+        xaxis2=dict(domain=[0.56, 1], rangemode="tozero", anchor="y2", **iteration_ticks(iterations)),
+        yaxis=dict(type="log" if log_scale else "linear", anchor="x"),
         yaxis2=dict(anchor="x2", **(dict(range=[0, 1.02], tickformat=".0%") if task == "classification" else {})),
         annotations=[*(dict(text=text, x=x, xref="paper", xanchor="left", y=1.0, yref="paper", yanchor="bottom",
                             showarrow=False, font=dict(size=14 * scale))

@@ -40,3 +40,10 @@ def float32_or_gap(values) -> np.ndarray:
     cannot hold them: infinities, NaN and magnitudes beyond float32's largest."""
     values = np.asarray(values, dtype=np.float64)
     return np.where(np.abs(values) <= np.finfo(np.float32).max, values, np.nan).astype(np.float32)
+
+
+def iteration_ticks(iterations) -> dict[str, Any]:
+    """Axis settings that keep an iteration axis on whole numbers: over a short span Plotly's
+    automatic ticks would fall between iterations (0.5, 1.5), so every iteration gets one."""
+    span = float(np.ptp(iterations)) if len(iterations) else 0.0
+    return {"dtick": 1} if span <= 10 else {}

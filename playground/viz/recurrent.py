@@ -37,7 +37,7 @@ from playground.data.sequences import (
 from playground.training.history import History
 from playground.viz.colors import DIVERGING, NEGATIVE, NEUTRAL, POSITIVE
 from playground.viz.curves import TEST_COLOR, TRAIN_COLOR
-from playground.viz.figure import fast_figure, float32_or_gap
+from playground.viz.figure import fast_figure, float32_or_gap, iteration_ticks
 
 MARK_COLOR = "#d946ef"          # fuchsia: the marked inputs, distinct from orange and blue
 BASELINE_COLOR = "#8a8f98"
@@ -231,10 +231,12 @@ def _log_axis(values: np.ndarray) -> dict:
     return dict(type="log", tickvals=ticks, ticktext=[_log_tick_label(t) for t in ticks])
 
 
-def _loss_axes(task: SequenceTask, classification: bool, losses: Sequence[np.ndarray]) -> dict:
+def _loss_axes(task: SequenceTask, classification: bool, losses: Sequence[np.ndarray],
+               iterations: np.ndarray) -> dict:
     """Axes of the loss panel (1) and, for classification, the accuracy panel (2), with the
-    baselines; ``losses`` are the arrays drawn on the loss panel (for a log axis's ticks)."""
-    iteration = dict(title=dict(text="iteration", standoff=2), rangemode="tozero")
+    baselines; ``losses`` are the arrays drawn on the loss panel (for a log axis's ticks),
+    ``iterations`` the iterations they span."""
+    iteration = dict(title=dict(text="iteration", standoff=2), rangemode="tozero", **iteration_ticks(iterations))
     layout = {f"xaxis{'' if panel == 1 else panel}": iteration for panel in range(1, 3 if classification else 2)}
     if classification:
         layout["yaxis"] = dict(type="linear")
@@ -262,7 +264,7 @@ def loss_figure(history: History, validation: History, task: SequenceTask, *, he
     if classification:
         traces.append(_accuracy_trace(validation, name="", color=TEST_COLOR, panel=2))
     layout = _merged(_panels([1] * len(titles), spacing=0.12, titles=titles),
-                     _loss_axes(task, classification, [t["y"] for t in traces[:2]]),
+                     _loss_axes(task, classification, [t["y"] for t in traces[:2]], history.iterations),
                      dict(legend=dict(orientation="h", x=0, y=-0.22, yanchor="top")))
     return _figure(traces, layout, height, "recurrent-loss", scale=scale)
 
@@ -612,7 +614,8 @@ def side_by_side_figure(result, task: SequenceTask, *, height: int = 300, scale:
     flow_traces, flow_axes = _flow_traces(flows, panel=flow_panel, show_legend=False,
                                           colors={CELL_NAMES[cell]: color for cell, color in CELL_COLORS.items()})
     layout = _merged(_panels([1] * len(titles), spacing=0.08, titles=titles),
-                     _loss_axes(task, classification, losses), flow_axes,
+                     _loss_axes(task, classification, losses,
+                                np.concatenate([h.iterations for h, _ in result.histories.values()])), flow_axes,
                      dict(legend=dict(orientation="h", x=0, y=-0.2, yanchor="top")))
     if result.settings.truncation and result.settings.truncation < result.settings.length:
         layout = _merged(layout, _truncated(result.settings.length, result.settings.truncation, panel=flow_panel))

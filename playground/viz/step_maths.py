@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.engine.activations import get_activation
-from playground.viz.figure import fast_figure, float32_or_gap
+from playground.viz.figure import fast_figure, float32_or_gap, iteration_ticks
 
 SIGNIFICANT = 4
 #: A sum of more terms than this shows only its largest terms, then how many more.
@@ -199,6 +199,6 @@ def gradient_norm_figure(gradient_norms, height: int = 220) -> go.Figure:
                            hovertemplate="iteration %{x}: %{y:.3g}<extra>%{fullData.name}</extra>"))
     layout = dict(height=height, margin=dict(l=50, r=10, t=10, b=35), showlegend=True,
                   legend=dict(orientation="h", y=-0.25),
-                  xaxis=dict(title=dict(text="iteration")),
+                  xaxis=dict(title=dict(text="iteration"), **iteration_ticks(iterations)),
                   yaxis=dict(type="log", title=dict(text="gradient norm"), exponentformat="power"))
     return fast_figure(traces, layout)

@@ -213,6 +213,18 @@ def test_curves_show_their_one_point_before_the_first_step_and_lines_after():
     assert {t.mode for t in curves_figure(trainer.history, trainer.task).data} == {"lines"}
 
 
+def test_iteration_axes_tick_whole_iterations_only():
+    """Over a few iterations Plotly's own ticks fall between them (0.5, 1.5): every iteration
+    then gets a tick of its own; over many, the automatic ticks (whole numbers) stay."""
+    trainer = Trainer(DEFAULT)
+    trainer.step(3)
+    few = curves_figure(trainer.history, trainer.task).layout
+    assert few.xaxis.dtick == 1 and few.xaxis2.dtick == 1
+    trainer.step(100)
+    many = curves_figure(trainer.history, trainer.task).layout
+    assert many.xaxis.dtick is None and many.xaxis2.dtick is None
+
+
 def test_curves_after_a_long_run_stay_small():
     trainer = Trainer(DEFAULT.with_changes(batch_size=5000, hidden_layers=(2,)))
     trainer.step(10_000)
@@ -252,3 +264,23 @@ def test_weights_too_large_for_float32_are_drawn_in_float64():
     assert regions.picture_dtype(trainer.network) is np.float64
     _, _, raw = grid_inputs(plane_view(trainer.dataset), 20)
     assert np.isfinite(region_values(trainer, raw)).all()
+
+
+def test_the_dicts_sent_to_the_browser_use_plotly_js_own_names():
+    """The live chart sends plain dicts to plotly.js, which ignores names that plotly.py would
+    have mended (``xaxis1`` for ``xaxis``): a frame and its validated figure have the same
+    layout keys and trace axes, or a panel silently loses its place."""
+    from playground.viz.confusion import confusion_frame
+    from playground.viz.curves import curves_frame
+    from playground.viz.network_diagram import network_frame
+    from playground.viz.regions import points_frame, regions_frame
+
+    trainer = Trainer(PRESETS["blog_iris"].config)
+    trainer.step(5)
+    frames = [curves_frame(trainer.history, trainer.task), regions_frame(trainer), points_frame(trainer),
+              network_frame(trainer), confusion_frame(np.array([[3, 1], [0, 4]]), ["a", "b"], "test")]
+    for frame in frames:
+        validated = go.Figure(frame).to_dict()
+        assert set(frame["layout"]) == set(validated["layout"]) - {"template"}
+        for sent, checked in zip(frame["data"], validated["data"], strict=True):
+            assert (sent.get("xaxis"), sent.get("yaxis")) == (checked.get("xaxis"), checked.get("yaxis"))
