@@ -41,6 +41,8 @@ from playground.viz.output_curve import curve_traces, point_heights, value_axis
 RESOLUTION = 100
 #: Grid points times hidden neurons allowed for one picture: bigger networks get a coarser grid.
 GRID_BUDGET = 2_000_000
+#: Grids kept by ``grid_inputs`` for all visitors of the process together.
+GRIDS_KEPT = 8
 
 
 @dataclass
@@ -90,12 +92,14 @@ def grid_inputs(view: PlaneView, resolution: int) -> tuple[np.ndarray, np.ndarra
     """Axis coordinates (resolution,) each, and the raw grid points (resolution^2, n_inputs).
 
     Row r of the grid holds y = ys[r]; the point (r, c) is at flat index r * resolution + c.
-    The arrays are read-only and shared: a playing page draws the same grid 20 times a second.
+    The arrays are read-only and shared: a playing page draws the same grid 20 times a second,
+    and a class on one link shares one. ``GRIDS_KEPT`` bounds the memory: 160 kB a grid of two
+    inputs, 1.7 MB of 21 (a wide table), two grids a view (the regions and the neuron pictures).
     """
     return _grid(view.x_axis, view.y_axis, view.x_range, view.y_range, tuple(view.held.tolist()), resolution)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=GRIDS_KEPT)
 def _grid(x_axis: int, y_axis: int, x_range: tuple[float, float], y_range: tuple[float, float],
           held: tuple[float, ...], resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     xs = np.linspace(*x_range, resolution)
