@@ -627,14 +627,6 @@ def _main_code(optimizer: str, full_batch: bool, dropout: bool) -> str:
 
 
 # -- the state and the data --------------------------------------------------------------------------
-def _batch_order_state(trainer) -> tuple[dict, np.ndarray, int]:
-    """The trainer's random generator state, the current pass's order and the next batch's start.
-
-    These are the trainer's private attributes: the same three it keeps in a snapshot.
-    """
-    return trainer._rng.bit_generator.state, trainer._order, trainer._position
-
-
 def _optimizer_state(trainer) -> tuple[str, dict[str, str]]:
     """The optimizer's settings and memory as ``NAME = literal`` pairs.
 
@@ -642,25 +634,22 @@ def _optimizer_state(trainer) -> tuple[str, dict[str, str]]:
     the optimizer starts from on its first step.
     """
     optimizer = trainer.optimizer
-    params = trainer.network.parameters()
+    settings = optimizer.settings()
+    state = optimizer.state(trainer.network.parameters())
 
-    def arrays(state) -> str:
-        state = state if state is not None else [np.zeros_like(p) for p in params]
-        return "[\n" + "\n".join(indent(array_literal(a), "    ") + "," for a in state) + "\n]"
+    def arrays(kind: str) -> str:
+        return "[\n" + "\n".join(indent(array_literal(a), "    ") + "," for a in state[kind]) + "\n]"
 
-    values = {"LEARNING_RATE": _number(optimizer.learning_rate)}
+    values = {"LEARNING_RATE": _number(settings["learning_rate"])}
     if optimizer.name == "momentum":
-        values.update(MOMENTUM=_number(optimizer.momentum), VELOCITY=arrays(optimizer._velocity))
+        values.update(MOMENTUM=_number(settings["momentum"]), VELOCITY=arrays("velocity"))
     elif optimizer.name == "rmsprop":
-        values.update(DECAY=_number(optimizer.decay), EPSILON=_number(optimizer.epsilon),
-                      MEAN_SQUARE=arrays(optimizer._mean_square))
+        values.update(DECAY=_number(settings["decay"]), EPSILON=_number(settings["epsilon"]),
+                      MEAN_SQUARE=arrays("mean_square"))
     elif optimizer.name == "adam":
-        moments = optimizer._moments
-        values.update(BETA1=_number(optimizer.beta1), BETA2=_number(optimizer.beta2),
-                      EPSILON=_number(optimizer.epsilon),
-                      ADAM_M=arrays(None if moments is None else [m for m, _ in moments]),
-                      ADAM_V=arrays(None if moments is None else [v for _, v in moments]),
-                      ADAM_T=str(optimizer._t))
+        values.update(BETA1=_number(settings["beta1"]), BETA2=_number(settings["beta2"]),
+                      EPSILON=_number(settings["epsilon"]), ADAM_M=arrays("first_moment"),
+                      ADAM_V=arrays("second_moment"), ADAM_T=str(state["t"]))
     return optimizer.name, values
 
 
@@ -699,7 +688,7 @@ def _state_section(trainer, full_batch: bool, uses_rng: bool) -> str:
     if config.dropout:
         lines.append(f"DROPOUT = {_number(config.dropout)}     # the probability of dropping a hidden neuron")
     if uses_rng:
-        rng_state, order, position = _batch_order_state(trainer)
+        rng_state, order, position = trainer.batch_order_state()
         lines.append("")
         lines.append("# numpy's random generator as the playground left it: it draws "
                      + ("the shuffles of the batch order" if not full_batch else "")

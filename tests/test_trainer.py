@@ -173,6 +173,18 @@ def test_resume_from_a_snapshot_replays_the_same_training():
         np.testing.assert_array_equal(before, after)
 
 
+def test_batch_order_state_is_a_copy_that_tells_the_coming_batches():
+    trainer = Trainer(DEFAULT.with_changes(batch_size=16, dropout=0.1))
+    trainer.step(20)        # 250 points in batches of 16: inside the second pass
+    rng_state, order, position = trainer.batch_order_state()
+    assert sorted(order) == list(range(250)) and position == 20 * 16 - 256
+    coming = order[position:position + 16].copy()
+    order[:] = 0            # the caller's copy: the trainer's own order is untouched
+    rng_state["state"]["state"] = 0
+    trainer.step(1)
+    np.testing.assert_array_equal(trainer.last_batch_indices, coming)
+
+
 def test_snapshot_shows_the_earlier_network():
     trainer = Trainer(DEFAULT)
     initial = [w.copy() for w in trainer.network.weights]

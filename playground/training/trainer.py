@@ -421,11 +421,16 @@ class Trainer:
         self._take_snapshot()
 
     # -- snapshots -------------------------------------------------------------------------
+    def batch_order_state(self) -> tuple[dict, np.ndarray, int]:
+        """Copies of what decides the coming mini-batches: the random generator's state, this
+        pass's order of the training points (n_train,), and where the next batch starts in it
+        (``n_train``: a new pass, shuffled first). Dropout masks are drawn from the same generator."""
+        return copy.deepcopy(self._rng.bit_generator.state), self._order.copy(), self._position
+
     def _take_snapshot(self) -> None:
         weights, biases = self.network.copy_parameters()
-        state = (copy.deepcopy(self.optimizer), copy.deepcopy(self._rng.bit_generator.state),
-                 self._order.copy(), self._position)
-        self.snapshots.add(Snapshot(self.iteration, self.epoch, weights, biases, state))
+        self.snapshots.add(Snapshot(self.iteration, self.epoch, weights, biases,
+                                    (copy.deepcopy(self.optimizer), *self.batch_order_state())))
 
     def resume_from(self, iteration: int) -> int:
         """Go back to the latest snapshot at or before ``iteration`` and continue from there.
