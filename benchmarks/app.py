@@ -41,6 +41,7 @@ from playground.viz.curves import curves_frame
 from playground.viz.network_diagram import network_frame
 from playground.viz.regions import regions_frame
 from testkit.local_server import CHROMIUM, CHROMIUM_ARGS, IDLE, button, running_streamlit
+from testkit.local_server import open_page as open_session  # the tests' own way to open a session
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -282,11 +283,9 @@ READ_INSTRUMENT = "() => window.__np"
 
 
 def open_page(browser, url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.goto(url)
-    page.wait_for_selector(f"{REGIONS} .heatmaplayer image", timeout=90_000)
-    page.wait_for_selector(IDLE, timeout=30_000)
+    """A 1280 x 720 session on ``url`` once its regions are drawn and no script runs (90 s: a
+    loaded machine); returns (context, page)."""
+    context, page, _ = open_session(browser, url, ready=f"{REGIONS} .heatmaplayer image", ready_timeout_ms=90_000)
     page.wait_for_timeout(500)
     return context, page
 

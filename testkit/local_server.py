@@ -91,17 +91,18 @@ def wait_idle(tab, timeout_ms: int = 30_000) -> None:
 
 
 def open_page(browser, url: str, *, width: int = 1280, height: int = 720, scheme: str = "light",
-              ready: str | None = None):
+              ready: str | None = None, ready_timeout_ms: int = 60_000):
     """A fresh browser session (``width`` x ``height``, ``scheme`` "light" or "dark") on ``url``;
     returns (context, tab, errors): the page's JavaScript errors collect in ``errors``. With
-    ``ready``, waits for that selector (60 s: the first page of a server loads plotly.js), then idle."""
+    ``ready``, waits for that selector (60 s by default: the first page of a server loads
+    plotly.js), then idle."""
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.goto(url)
     if ready is not None:
-        tab.wait_for_selector(ready, timeout=60_000)
+        tab.wait_for_selector(ready, timeout=ready_timeout_ms)
         wait_idle(tab)
     return context, tab, errors
 
