@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from testkit.local_server import iteration, open_page, wait_for_iteration, wait_idle
+from testkit.local_server import button, iteration, open_page, wait_for_iteration, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 REGIONS_IMAGE = ".st-key-regions_chart .np-live-chart .heatmaplayer image"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "presenter-1280x720.png"
+STEP_TEXT_COLOUR = "(() => getComputedStyle(document.querySelector('.st-key-step button p')).color)()"
 COUNTER_FONT = "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=stMetricValue]')).fontSize)"
 
 
@@ -38,6 +39,11 @@ def test_the_presenter_view_is_light_large_and_fits_the_screen(browser, server_u
         assert fill == "rgb(0, 0, 0)", fill
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         present.screenshot(path=str(SCREENSHOT))
+        # Step does nothing while playing, and looks it: grey, not the theme's black.
+        assert present.evaluate(STEP_TEXT_COLOUR) == "rgb(0, 0, 0)"
+        button(present, "Play").click()
+        present.wait_for_function(f"{STEP_TEXT_COLOUR} === 'rgb(117, 117, 117)'", timeout=15_000)
+        button(present, "Pause").click()
         assert not normal_errors and not present_errors, normal_errors + present_errors
     finally:
         normal_context.close()
