@@ -4,8 +4,8 @@ The lesson is page-level state (``lesson`` is one of ``session.PAGE_PARAMETERS``
 reader ignores it and ``sync_url`` keeps it, so a shared link reopens the lesson with the
 settings it was shared with (the link's parameters apply on top of the lesson's set-up; a link
 from the Lessons menu carries none). Its set-up goes through the page's own URL codec
-(``lessons.lesson_config``), as a shared link would. An unknown lesson, or one that belongs to
-the other page, gives a notice and the plain page.
+(``lessons.lesson_config``), as a shared link would. A lesson of the other page opens that page
+with it (the page-level parameters go along); an unknown lesson gives a notice and the plain page.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import streamlit as st
 from playground.lessons import LESSON_PARAMETER, LESSONS, Lesson, LessonError, differences, get_lesson, lesson_config
 from playground.lessons.metrics import run_metrics
 from playground.ui.lesson_box import lesson_box
-from playground.ui.navigation import page_link
+from playground.ui.navigation import page_link, switch_to
 from playground.ui.session import PAGE_PARAMETERS, PageSession
 
 
@@ -36,6 +36,7 @@ def current_lesson(session: PageSession, page: str) -> Lesson | None:
         del st.query_params[LESSON_PARAMETER]
         return None
     if lesson.page != page:
+        switch_to(lesson.page, {name: st.query_params[name] for name in PAGE_PARAMETERS if name in st.query_params})
         session.add_notice(f"The lesson “{lesson.title}” is on the other page: open it from the Lessons menu.")
         del st.query_params[LESSON_PARAMETER]
         return None

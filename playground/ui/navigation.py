@@ -17,3 +17,11 @@ def page_link(page: str, label: str, query_params: dict[str, str]) -> None:
     else:
         query = "&".join(f"{k}={v}" for k, v in query_params.items())
         st.markdown(f"[{label}]({page}?{query})")
+
+
+def switch_to(page: str, query_params: dict[str, str]) -> None:
+    """Open ``page`` with ``query_params`` in place of this run (it does not return); does
+    nothing when the page is not registered."""
+    target = PAGES.get(page)
+    if target is not None:
+        st.switch_page(target, query_params=query_params)
