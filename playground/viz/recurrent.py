@@ -428,18 +428,35 @@ def states_figure(view, task: SequenceTask, *, height: int = 300, scale: float =
             y_axis["title"] = dict(text=f"{name}: hidden unit", standoff=2)
         layout[f"yaxis{'' if row == 1 else row}"] = y_axis
     layout["xaxis"] = dict(anchor=_axis_names(rows)[1], title=TIME_AXIS_TITLE)
-    colorbar = dict(thickness=10, len=1.0 / rows, x=1.01, xpad=2, tickfont=dict(size=10), yanchor="top")
+    margin = dict(l=84 if rows > 1 else 48, r=60 if rows > 1 else 30, t=22, b=34)
+    colorbar = dict(thickness=10, len=1.0 / rows, x=1.01, xpad=2, tickfont=dict(size=COLORBAR_TICK_SIZE),
+                    yanchor="top")
+    # A one-row colour bar is (plot height / rows) px tall; the presenter view enlarges the text
+    # and the margins but not the chart's height, so three labels may no longer fit on it.
+    bar_px = (height - (margin["t"] + margin["b"]) * scale) / rows
     layout["coloraxis"] = dict(colorscale=DIVERGING, cmin=-1, cmax=1, colorbar=dict(
-        colorbar, y=1.0, **(dict(tickvals=[-1, 0, 1]) if rows > 1 else {})))
+        colorbar, y=1.0, **(_symmetric_ticks(1.0, bar_px, scale) if rows > 1 else {})))
     if view.gates is not None:
         cell_range = max(float(np.max(np.abs(view.cell_states))), 1e-6)
         layout["coloraxis2"] = dict(colorscale=DIVERGING, cmin=-cell_range, cmax=cell_range, colorbar=dict(
-            colorbar, y=1.0 - 1.0 / rows, nticks=3))
+            colorbar, y=1.0 - 1.0 / rows, **_symmetric_ticks(cell_range, bar_px, scale)))
         layout["coloraxis3"] = dict(colorscale=GATE_SCALE, cmin=0, cmax=1, colorbar=dict(
             colorbar, len=3.0 / rows, y=3.0 / rows, tickvals=[0, 0.5, 1], ticktext=["0 closed", "0.5", "1 open"]))
     layout = _merged(layout, _marks(_mark_labels(view, task)))
-    return _figure(traces, layout, height, "recurrent-states",
-                   margin=dict(l=84 if rows > 1 else 48, r=60 if rows > 1 else 30, t=22, b=34), scale=scale)
+    return _figure(traces, layout, height, "recurrent-states", margin=margin, scale=scale)
+
+
+#: The states chart's colour-bar labels (px, before the presenter view's enlargement).
+COLORBAR_TICK_SIZE = 10
+
+
+def _symmetric_ticks(limit: float, bar_px: float, scale: float) -> dict:
+    """Labels for a colour bar from -``limit`` to ``limit`` that is ``bar_px`` tall: -limit, 0 and
+    limit when three labels fit, else one, "±limit", at the top (the white middle is 0)."""
+    text = f"{limit:.2g}"
+    if bar_px >= 3.5 * COLORBAR_TICK_SIZE * scale:
+        return dict(tickvals=[-limit, 0, limit], ticktext=[f"−{text}", "0", text])
+    return dict(tickvals=[limit], ticktext=[f"±{text}"])
 
 
 def states_alt_text(view, task: SequenceTask) -> str:

@@ -188,3 +188,17 @@ def test_unrolled_figure_shows_the_cell_state_lane_only_for_the_lstm():
     assert sum("ŷ" in t for t in many) == 3 and sum("ŷ" in t for t in one) == 1
     with pytest.raises(ValueError, match="unknown cell"):
         views.unrolled_figure("gru")
+
+
+def test_short_colour_bars_keep_their_labels_apart_in_the_presenter_view():
+    trainer = trained("adding", "lstm")
+    view = trainer.inspect(0)
+    cell_range = float(np.max(np.abs(view.cell_states)))
+    normal = views.states_figure(view, trainer.task, height=265).layout
+    # 5 rows of (265 - 56) / 5 = 42 px: -limit, 0 and limit, 10 px each, fit.
+    assert normal.coloraxis.colorbar.ticktext == ("−1", "0", "1")
+    assert normal.coloraxis2.colorbar.tickvals == pytest.approx((-cell_range, 0, cell_range))
+    big = views.states_figure(view, trainer.task, height=265, scale=1.5).layout
+    # Margins grow, the height does not: 36 px rows for 15 px labels, so one label each.
+    assert big.coloraxis.colorbar.ticktext == ("±1",)
+    assert big.coloraxis2.colorbar.ticktext == (f"±{cell_range:.2g}",)
