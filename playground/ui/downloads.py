@@ -13,6 +13,7 @@ from playground.data import DATASETS, build_dataset
 from playground.notebook.model_io import ModelFormatError, model_from_json, model_to_json
 from playground.script_export import SCRIPT_FILE_NAME, numpy_script
 from playground.training import config as cfg
+from playground.ui.markdown_text import literal
 from playground.ui.session import PLAYGROUND as session
 
 PENDING_MODEL = "pending_model"
@@ -103,8 +104,9 @@ def apply_pending_model(trainer) -> None:
         return
     trainer.load_parameters_for_raw_features(loaded.network.weights, loaded.network.biases)
     if loaded.classes is not None and [str(c) for c in loaded.classes] != trainer.dataset.class_names:
-        session.add_notice(f"The model's classes ({', '.join(map(str, loaded.classes))}) are not this data's "
-                           f"({', '.join(trainer.dataset.class_names)}): outputs are matched by position.")
+        theirs, ours = ", ".join(map(literal, loaded.classes)), ", ".join(map(literal, trainer.dataset.class_names))
+        session.add_notice(f"The model's classes ({theirs}) are not this data's ({ours}): outputs are matched by "
+                           "position.")
     session.add_notice("Opened the model file: its weights are in the network now.", good_news=True)
 
 

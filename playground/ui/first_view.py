@@ -12,10 +12,9 @@ It is shown only at iteration 0, so it leaves once the visitor has trained.
 """
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
+from playground.ui.markdown_text import literal
 from playground.viz.colors import NEGATIVE, POSITIVE, class_colors
 
 ACTIONS_LINE = "**Step** = one update of the weights; **Play** = watch it learn."
@@ -39,8 +38,9 @@ def colour_key(dataset, task: str, one_input: bool) -> tuple[list[tuple[str, str
 
 
 def colour_key_html(swatches: list[tuple[str, str]], drawn: str) -> str:
-    """The key as one line of HTML: a coloured dot before each (escaped) name."""
-    entries = " ".join(f"<span style='color:{colour};font-size:1.3em'>●</span>&nbsp;{html.escape(str(name))}"
+    """The key as one line of HTML: a coloured dot before each name (shown literally: names come from
+    visitors' files)."""
+    entries = " ".join(f"<span style='color:{colour};font-size:1.3em'>●</span>&nbsp;{literal(name)}"
                        for colour, name in swatches)
     return f"Points: {entries}. {drawn[0].upper()}{drawn[1:]}."
 

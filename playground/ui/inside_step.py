@@ -15,6 +15,7 @@ from playground.training.gradient_check import check_last_batch
 from playground.training.health import health_sentences, layer_health, stuck_hint
 from playground.training.step_record import parameter_update
 from playground.ui.live_chart import live_chart
+from playground.ui.markdown_text import literal
 from playground.viz.network_diagram import LINK_COLOURINGS, layer_names, link_values
 from playground.viz.step_maths import (
     activation_formula,
@@ -71,10 +72,10 @@ def _choose_sample(trainer) -> int:
         st.caption(f"Sample {stored} no longer exists (the training set has {n:,} points): showing sample 0.")
     index = int(st.number_input(f"Training sample (0 to {n - 1:,})", min_value=0, max_value=n - 1, step=1,
                                 key=STEP_SAMPLE, help="Or click a training point on the decision regions"))
-    inputs = ", ".join(f"{name} = {value:.4g}" for name, value in zip(data.input_names, data.raw_train[index]))
+    inputs = ", ".join(f"{literal(name)} = {value:.4g}" for name, value in zip(data.input_names, data.raw_train[index]))
     y = data.y_train[index]
-    target = data.class_names[int(y)] if trainer.task == "classification" else f"{float(y):.4g}"
-    st.markdown(f"**Sample {index}**: {inputs}; {data.target_name}: **{target}**")
+    target = literal(data.class_names[int(y)]) if trainer.task == "classification" else f"{float(y):.4g}"
+    st.markdown(f"**Sample {index}**: {inputs}; {literal(data.target_name)}: **{target}**")
     return index
 
 

@@ -31,3 +31,9 @@ def test_the_key_escapes_class_names():
     text = colour_key_html([(NEGATIVE, "<b>a</b>")], "background: x")
     assert "&lt;b&gt;a&lt;/b&gt;" in text and "<b>a" not in text
     assert text.endswith("Background: x.")
+
+
+def test_the_key_shows_markdown_in_class_names_as_typed():
+    text = colour_key_html([(NEGATIVE, "[win](http://x.example)"), (POSITIVE, "*$1*")], "background: x")
+    assert "[win](" not in text and r"\[win\]\(http\:" in text
+    assert r"\*\$1\*" in text
