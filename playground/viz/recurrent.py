@@ -39,6 +39,8 @@ from playground.viz.colors import DIVERGING, NEGATIVE, NEUTRAL, POSITIVE
 from playground.viz.curves import TEST_COLOR, TRAIN_COLOR
 from playground.viz.figure import fast_figure, float32_or_gap, iteration_ticks
 
+#: The states chart's colour-bar labels (px, before the presenter view's enlargement).
+COLORBAR_TICK_SIZE = 10
 MARK_COLOR = "#d946ef"          # fuchsia: the marked inputs, distinct from orange and blue
 BASELINE_COLOR = "#8a8f98"
 CELL_COLORS = {"rnn": NEGATIVE, "lstm": "#3b82c4"}
@@ -444,10 +446,6 @@ def states_figure(view, task: SequenceTask, *, height: int = 300, scale: float =
             colorbar, len=3.0 / rows, y=3.0 / rows, tickvals=[0, 0.5, 1], ticktext=["0 closed", "0.5", "1 open"]))
     layout = _merged(layout, _marks(_mark_labels(view, task)))
     return _figure(traces, layout, height, "recurrent-states", margin=margin, scale=scale)
-
-
-#: The states chart's colour-bar labels (px, before the presenter view's enlargement).
-COLORBAR_TICK_SIZE = 10
 
 
 def _symmetric_ticks(limit: float, bar_px: float, scale: float) -> dict:
